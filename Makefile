@@ -1,0 +1,33 @@
+# Responsible Machine Learning with Python: the few commands a person needs.
+# `make test` and `make lab` install everything first; nothing else is needed on the machine
+# beyond Python 3.11, Java 17 and pip.
+VENV ?= .venv
+BIN  := $(VENV)/bin
+PORT ?= 8888
+
+.PHONY: install test lab release slides doctor lock benchmark clean
+
+install:            ## create .venv from requirements.lock (quick when nothing changed)
+	@scripts/install.sh $(VENV)
+
+test: install       ## the whole test suite: helpers, every lesson, release sync, autograder
+	$(BIN)/python -m pytest
+
+lab: install        ## JupyterLab on the student notebooks, localhost only, token on
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --no-browser
+
+release: install    ## regenerate notebooks/ from solutions/ with nbgrader
+	$(BIN)/workshop release
+
+doctor: install     ## check Python, Java, memory, data and packages
+	$(BIN)/workshop doctor
+
+benchmark: install  ## time and measure every lesson and the helpers
+	$(BIN)/python -m benchmarks
+
+lock:               ## re-pin requirements.lock from pyproject.toml (needs network)
+	python3 -m pip install --quiet uv && python3 -m uv pip compile pyproject.toml --extra test \
+	    --python-version 3.11 --universal -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
