@@ -1,0 +1,97 @@
+"""Every lesson follows the course's conventions, and notebooks/ is what `workshop release`
+makes from solutions/ (regenerating changes nothing)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from workshop_utils.course import NOTEBOOKS, PROJECT_ROOT, SOLUTIONS, lesson_names
+from workshop_utils.release import release_lessons
+
+LESSONS = lesson_names()
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+
+
+def solution(lesson: str) -> nbformat.NotebookNode:
+    return nbformat.read(PROJECT_ROOT / SOLUTIONS / lesson / f"{lesson}.ipynb", as_version=4)
+
+
+def released(lesson: str) -> nbformat.NotebookNode:
+    return nbformat.read(PROJECT_ROOT / NOTEBOOKS / lesson / f"{lesson}.ipynb", as_version=4)
+
+
+def nbgrader(cell: nbformat.NotebookNode) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def test_lessons_exist():
+    assert LESSONS and LESSONS[0] == "01_monotonic_xgboost"
+
+
+def test_released_notebooks_are_in_sync(tmp_path):
+    fresh = release_lessons(destination=tmp_path)
+    assert sorted(p.parent.name for p in fresh) == LESSONS
+    committed = sorted(p.name for p in (PROJECT_ROOT / NOTEBOOKS).iterdir() if p.is_dir())
+    assert committed == LESSONS, "notebooks/ has a lesson solutions/ does not (or the reverse)"
+    for path in fresh:
+        lesson = path.parent.name
+        assert json.loads(path.read_text()) == json.loads(
+            (PROJECT_ROOT / NOTEBOOKS / lesson / path.name).read_text()
+        ), f"{lesson}: notebooks/ is stale; run `workshop release` and commit"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_cell_has_slide_metadata(lesson):
+    for notebook in (solution(lesson), released(lesson)):
+        types = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in notebook.cells]
+        assert all(t in SLIDE_TYPES for t in types), types
+        assert types[0] == "slide"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_exercises_follow_the_grading_contract(lesson):
+    cells = solution(lesson).cells
+    solutions = [c for c in cells if nbgrader(c).get("solution") and c.cell_type == "code"]
+    tests = [c for c in cells if nbgrader(c).get("grade") and c.cell_type == "code"]
+    written = [c for c in cells if nbgrader(c).get("grade") and c.cell_type == "markdown"]
+    assert 3 <= len(solutions) + len(written) <= 6, "3 to 6 exercises per lesson"
+    assert written, "at least one written question graded by hand"
+    assert len(tests) >= len(solutions)
+    for cell in solutions:
+        assert "### BEGIN SOLUTION" in cell.source
+    for cell in tests:
+        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{nbgrader(cell)['grade_id']} has no hidden tests"
+        visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        assert "assert" in visible, f"{nbgrader(cell)['grade_id']} has no visible test"
+    ids = [nbgrader(c)["grade_id"] for c in cells if nbgrader(c)]
+    assert len(ids) == len(set(ids)), "grade ids must be unique"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_shape(lesson):
+    cells = solution(lesson).cells
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    for heading in ("Learning objectives", "Recap", "Further reading"):
+        assert re.search(rf"^#+ .*{heading}", text, re.M | re.I), f"missing section: {heading}"
+    key = [c for c in cells if "key-figures" in c.metadata.get("tags", [])]
+    assert len(key) == 1 and "nbval-check-output" in key[0].metadata["tags"]
+    assert any(c.metadata.get("slideshow", {}).get("slide_type") == "notes" for c in cells)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_student_notebooks_hold_no_answers_or_outputs(lesson):
+    for cell in released(lesson).cells:
+        assert not re.search(r"BEGIN (SOLUTION|HIDDEN TESTS)", cell.source)
+        assert not cell.get("outputs"), "student notebooks carry no outputs"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_key_figures_are_recorded(lesson):
+    cell = next(c for c in solution(lesson).cells if "key-figures" in c.metadata.get("tags", []))
+    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    figures = json.loads(text)
+    assert figures, "the key-figures cell prints a JSON object"

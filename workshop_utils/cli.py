@@ -1,0 +1,78 @@
+"""The `workshop` command for instructors and learners: doctor, release, grade.
+
+Example:
+    $ workshop doctor
+    $ workshop release
+    $ workshop grade submitted/ --out graded/
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def doctor(_: argparse.Namespace) -> int:
+    """Check the machine; exit 1 when anything needs fixing."""
+    from workshop_utils.doctor import report, run_checks
+
+    checks = run_checks()
+    print(report(checks))
+    return 0 if all(check.ok for check in checks) else 1
+
+
+def release(args: argparse.Namespace) -> int:
+    """Regenerate notebooks/ from solutions/."""
+    from workshop_utils.release import release_lessons
+
+    for path in release_lessons(lessons=args.lesson or None):
+        print(f"released {path}")
+    return 0
+
+
+def grade(args: argparse.Namespace) -> int:
+    """Autograde a folder of submissions."""
+    from workshop_utils.grading import GradeResult, grade_class
+
+    def show(result: GradeResult) -> None:
+        print(f"graded {result.student}/{result.assignment}: {result.score:g}/{result.max_score:g}"
+              + (f"  ({len(result.notes)} note(s) in the feedback)" if result.notes else ""), flush=True)
+
+    try:
+        results = grade_class(Path(args.submitted), Path(args.out), args.lesson or None, args.jobs,
+                              args.cell_timeout, progress=show)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{len(results)} grade(s) written to {Path(args.out) / 'grades.csv'}; "
+          f"feedback in {Path(args.out) / 'feedback'}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    main = argparse.ArgumentParser(prog="workshop", description="Responsible Machine Learning with Python: course tools.")
+    commands = main.add_subparsers(dest="command", required=True)
+    commands.add_parser("doctor", help="check Python, Java, memory, the data and the packages").set_defaults(run=doctor)
+    rel = commands.add_parser("release", help="regenerate notebooks/ from solutions/ (nbgrader)")
+    rel.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    rel.set_defaults(run=release)
+    gra = commands.add_parser("grade", help="autograde SUBMITTED/<student>/<lesson>/<lesson>.ipynb")
+    gra.add_argument("submitted", help="folder with one sub-folder per student")
+    gra.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: graded)")
+    gra.add_argument("--lesson", action="append", help="grade only this lesson (repeatable; default: every lesson submitted)")
+    gra.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
+    gra.add_argument("--cell-timeout", type=int, default=120, help="seconds a cell may run (default 120)")
+    gra.set_defaults(run=grade)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `workshop` console script."""
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

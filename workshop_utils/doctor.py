@@ -1,0 +1,133 @@
+"""`workshop doctor`: check this machine can run the course, and say exactly what to fix.
+
+Example:
+    >>> problems = [check for check in run_checks() if not check.ok]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from packaging.markers import Marker
+from packaging.utils import canonicalize_name
+
+from workshop_utils.course import PROJECT_ROOT
+
+MIN_MEMORY_GB = 4.0
+LOCK_FILE = PROJECT_ROOT / "requirements.lock"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one check: what was found and, when it is a problem, how to fix it."""
+
+    name: str
+    ok: bool
+    found: str
+    fix: str = ""
+
+
+def check_python() -> Check:
+    """The course is pinned and tested on Python 3.11."""
+    found = ".".join(map(str, sys.version_info[:3]))
+    return Check("Python", sys.version_info[:2] == (3, 11), found,
+                 "install Python 3.11 and re-create the environment: rm -rf .venv && make install")
+
+
+def check_java() -> Check:
+    """H2O needs a Java runtime, version 8 or newer."""
+    from workshop_utils.h2o_session import java_version
+
+    version = java_version()
+    if version is None:
+        return Check("Java", False, "not found",
+                     "install Java 17 (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; "
+                     "macOS: brew install openjdk@17) or set JAVA_HOME")
+    major = version[1] if version[0] == 1 else version[0]
+    return Check("Java", major >= 8, ".".join(map(str, version)),
+                 "H2O needs Java 8 or newer: install Java 17 or point JAVA_HOME at it")
+
+
+def total_memory_gb() -> float:
+    """Physical memory of the machine, in GB."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
+
+
+def check_memory() -> Check:
+    """A lesson needs up to 3 GB (kernel and Java together); 4 GB leaves room for the rest."""
+    gigabytes = total_memory_gb()
+    return Check("Memory", gigabytes >= MIN_MEMORY_GB, f"{gigabytes:.1f} GB",
+                 f"the lessons need at least {MIN_MEMORY_GB:g} GB; close other programs, give "
+                 "Docker more memory, or lower WORKSHOP_H2O_MAX_MEM (e.g. 1G)")
+
+
+def check_data() -> Check:
+    """The data file is present and unaltered."""
+    from workshop_utils.data import DataFileError, verify_data
+
+    try:
+        path = verify_data()
+    except DataFileError as error:
+        message = str(error)
+        return Check("Data", False, message.split(". Fix: ")[0],
+                     message.split("Fix: ")[-1] if "Fix: " in message else "restore data/")
+    return Check("Data", True, f"{path.name}, checksum verified")
+
+
+def pinned_versions(lock: Path = LOCK_FILE) -> dict[str, str]:
+    """Package name to pinned version, for the lock-file lines that apply to this machine."""
+    pins = {}
+    for line in lock.read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;]+)\s*(?:;\s*(.+))?$", line.strip())
+        if match and (match.group(3) is None or Marker(match.group(3)).evaluate()):
+            pins[canonicalize_name(match.group(1).split("[")[0])] = match.group(2)
+    return pins
+
+
+def check_packages(lock: Path = LOCK_FILE) -> Check:
+    """Every package pinned in requirements.lock is installed at its pinned version."""
+    if not lock.exists():
+        return Check("Packages", False, f"{lock} is missing", "restore it: git checkout -- requirements.lock")
+    wrong = []
+    for name, wanted in sorted(pinned_versions(lock).items()):
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "missing"
+        if installed != wanted:
+            wrong.append(f"{name} {installed} (pinned {wanted})")
+    found = "all match requirements.lock" if not wrong else f"{len(wrong)} differ: " + ", ".join(wrong[:5])
+    return Check("Packages", not wrong, found, "re-install from the lock file: make install")
+
+
+CHECKS: list[Callable[[], Check]] = [check_python, check_java, check_memory, check_data, check_packages]
+
+
+def run_checks() -> list[Check]:
+    """Run every check; a check that itself fails is reported as a problem, not raised."""
+    results = []
+    for check in CHECKS:
+        try:
+            results.append(check())
+        except Exception as error:  # the doctor must always finish its report
+            results.append(Check(check.__name__.removeprefix("check_").title(), False,
+                                 f"the check failed: {error}", "see the message above"))
+    return results
+
+
+def report(checks: list[Check]) -> str:
+    """Human-readable report, one line per check, a fix under each problem."""
+    lines = []
+    for check in checks:
+        lines.append(f"[{'ok' if check.ok else 'PROBLEM'}] {check.name}: {check.found}")
+        if not check.ok:
+            lines.append(f"      fix: {check.fix}")
+    problems = sum(not check.ok for check in checks)
+    lines.append("All checks passed." if not problems else f"{problems} problem(s) to fix.")
+    return "\n".join(lines)

@@ -1,0 +1,34 @@
+"""`workshop release`: regenerate the learners' notebooks (``notebooks/``) from ``solutions/``.
+
+Example:
+    >>> release_lessons()  # doctest: +SKIP
+    [PosixPath('.../notebooks/01_monotonic_xgboost/01_monotonic_xgboost.ipynb')]
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from workshop_utils.course import NOTEBOOKS, PROJECT_ROOT, generate_assignments, lesson_names, stage_source
+
+
+def release_lessons(root: Path = PROJECT_ROOT, destination: Path | None = None,
+                    lessons: list[str] | None = None) -> list[Path]:
+    """Generate student notebooks (no solutions, no hidden tests, no outputs) for ``lessons``
+    (default: all) into ``destination`` (default ``root/notebooks``); return their paths."""
+    lessons = lessons or lesson_names(root)
+    destination = destination or root / NOTEBOOKS
+    written = []
+    with tempfile.TemporaryDirectory(prefix="workshop-release-") as scratch:
+        course = Path(scratch)
+        stage_source(course, lessons, root)
+        generate_assignments(course, lessons)
+        for lesson in lessons:
+            target = destination / lesson
+            target.mkdir(parents=True, exist_ok=True)
+            notebook = target / f"{lesson}.ipynb"
+            shutil.copyfile(course / "release" / lesson / f"{lesson}.ipynb", notebook)
+            written.append(notebook)
+    return written

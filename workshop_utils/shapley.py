@@ -1,0 +1,81 @@
+"""Shapley contributions of tree models, global importance and per-customer reason codes.
+
+Contributions are on the margin (log-odds) scale: for each row, the contributions plus the
+bias add up to the model's margin prediction.
+
+Example:
+    >>> import pandas as pd
+    >>> row = pd.Series({"PAY_0": 0.9, "LIMIT_BAL": -0.2, "BILL_AMT1": 0.1})
+    >>> top_reasons(row, k=2).index.tolist()
+    ['PAY_0', 'BILL_AMT1']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xgboost as xgb
+
+from workshop_utils.data import BILL_AMOUNTS, PAY_AMOUNTS, PAY_STATUS, describe_pay_status
+
+BIAS = "BIAS"
+
+
+def xgb_contributions(model: xgb.XGBClassifier, X: pd.DataFrame) -> pd.DataFrame:
+    """Exact TreeSHAP contributions from XGBoost itself, one column per input plus ``BIAS``,
+    using the trees up to the early-stopping best iteration (as ``predict_proba`` does)."""
+    booster = model.get_booster()
+    columns = list(booster.feature_names)
+    matrix = xgb.DMatrix(X[columns])
+    rounds = (0, model.best_iteration + 1) if hasattr(model, "best_iteration") else (0, 0)
+    values = booster.predict(matrix, pred_contribs=True, iteration_range=rounds)
+    return pd.DataFrame(values, index=X.index, columns=[*columns, BIAS])
+
+
+def global_importance(contributions: pd.DataFrame) -> pd.Series:
+    """Mean absolute contribution of each input, largest first (bias excluded).
+
+    >>> global_importance(pd.DataFrame({"a": [1, -3], "b": [1, 1], BIAS: [5, 5]})).to_dict()
+    {'a': 2.0, 'b': 1.0}
+    """
+    means = contributions.drop(columns=[BIAS], errors="ignore").abs().mean()
+    return means.sort_values(ascending=False, kind="stable").astype(float)
+
+
+def top_reasons(contributions: pd.Series, k: int = 3) -> pd.Series:
+    """The ``k`` inputs that push this row's risk up the most (largest positive contributions),
+    largest first: the row's reason codes. Inputs that lower the risk are never reasons."""
+    positive = contributions.drop(labels=[BIAS], errors="ignore")
+    positive = positive[positive > 0]
+    return positive.sort_values(ascending=False, kind="stable").head(k)
+
+
+def describe_value(name: str, value: float) -> str:
+    """An input's value in plain words.
+
+    >>> describe_value("PAY_0", 2), describe_value("LIMIT_BAL", 50000)
+    ('PAY_0 = 2 (payment 2 months late)', 'LIMIT_BAL = 50,000 NT$ (credit limit)')
+    """
+    if name in PAY_STATUS:
+        return f"{name} = {int(value)} ({describe_pay_status(int(value))})"
+    meanings = {"LIMIT_BAL": "credit limit", **{c: "bill amount" for c in BILL_AMOUNTS},
+                **{c: "amount paid" for c in PAY_AMOUNTS}}
+    if name in meanings:
+        return f"{name} = {value:,.0f} NT$ ({meanings[name]})"
+    return f"{name} = {value:g}"
+
+
+def reason_codes(contributions: pd.Series, values: pd.Series, k: int = 3) -> pd.DataFrame:
+    """The row's top ``k`` reasons as a table: input, its value in words, its contribution.
+
+    >>> codes = reason_codes(pd.Series({"PAY_0": 0.9, "LIMIT_BAL": -0.2}),
+    ...                      pd.Series({"PAY_0": 2, "LIMIT_BAL": 50000}))
+    >>> codes["reason"].tolist()
+    ['PAY_0 = 2 (payment 2 months late)']
+    """
+    top = top_reasons(contributions, k)
+    return pd.DataFrame({
+        "input": top.index,
+        "reason": [describe_value(name, float(values[name])) for name in top.index],
+        "contribution": np.round(top.to_numpy(dtype=float), 4),
+    }, index=pd.RangeIndex(1, len(top) + 1, name="rank"))
