@@ -1,13 +1,26 @@
-"""Shared fixtures: the data, the lessons' split, and one constrained XGBoost model."""
+"""Shared fixtures: the data, the lessons' split, and one constrained XGBoost model.
+
+Set WORKSHOP_TEST_LESSONS=01_monotonic_xgboost,02_... to test only some lessons' notebooks,
+release sync and grading (the default is every lesson).
+"""
 
 from __future__ import annotations
+
+import os
 
 import pandas as pd
 import pytest
 import xgboost as xgb
 
 from workshop_utils import data, monotonic
+from workshop_utils.course import lesson_names
 from workshop_utils.models import fit_xgboost
+
+
+def lessons_under_test() -> list[str]:
+    """Every lesson, or those named in WORKSHOP_TEST_LESSONS."""
+    chosen = os.environ.get("WORKSHOP_TEST_LESSONS")
+    return [name for name in lesson_names() if not chosen or name in chosen.split(",")]
 
 
 @pytest.fixture(scope="session")

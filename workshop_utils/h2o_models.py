@@ -1,0 +1,73 @@
+"""H2O models the lessons share: frames in and out of H2O, a seeded GBM, a ``predict`` function.
+
+Needs a running session (``workshop_utils.h2o_session.start_h2o``).
+
+Example:
+    >>> from workshop_utils.h2o_session import start_h2o  # doctest: +SKIP
+    >>> start_h2o()  # doctest: +SKIP
+    >>> gbm = fit_h2o_gbm(parts.train, parts.valid, MODEL_INPUTS, TARGET)  # doctest: +SKIP
+    >>> probabilities = h2o_predict(gbm)(parts.test)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import h2o
+import numpy as np
+import pandas as pd
+from h2o.estimators import H2OGradientBoostingEstimator
+
+from workshop_utils import SEED
+from workshop_utils.pdp import Predict
+
+GBM_PARAMS: dict[str, object] = {
+    "ntrees": 300,
+    "learn_rate": 0.05,
+    "max_depth": 4,
+    "sample_rate": 0.8,
+    "col_sample_rate": 0.8,
+    "min_rows": 10,
+    "stopping_rounds": 10,
+    "stopping_metric": "AUC",
+    "stopping_tolerance": 1e-4,
+    "score_tree_interval": 5,
+    "seed": SEED,
+}
+"""Settings for the lessons' H2O GBMs: shallow trees, slow learning, early stopping on AUC."""
+
+
+def to_h2o(frame: pd.DataFrame, columns: Sequence[str], target: str | None = None) -> h2o.H2OFrame:
+    """Upload ``columns`` (and ``target``, as a factor) of a pandas frame to H2O, as numbers."""
+    wanted = [*columns, *([target] if target else [])]
+    uploaded = h2o.H2OFrame(frame[wanted].astype("float64").reset_index(drop=True),
+                            column_types={name: "numeric" for name in wanted})
+    if target:
+        uploaded[target] = uploaded[target].asfactor()
+    return uploaded
+
+
+def fit_h2o_gbm(train: pd.DataFrame, valid: pd.DataFrame, inputs: Sequence[str], target: str,
+                constraints: Mapping[str, int] | None = None, **overrides: object) -> H2OGradientBoostingEstimator:
+    """Train a seeded H2O GBM classifier, stopping early on validation AUC; ``constraints``
+    maps input names to +1/-1 monotonicity constraints (0 or absent: unconstrained)."""
+    params = {**GBM_PARAMS, **overrides}
+    if constraints:
+        params["monotone_constraints"] = {k: int(v) for k, v in constraints.items() if v}
+    model = H2OGradientBoostingEstimator(**params)
+    model.train(x=list(inputs), y=target, training_frame=to_h2o(train, inputs, target),
+                validation_frame=to_h2o(valid, inputs, target))
+    return model
+
+
+def h2o_predict(model: H2OGradientBoostingEstimator) -> Predict:
+    """A ``predict`` function (frame in, probability of the positive class out) for an H2O
+    binary classifier; the whole frame is scored in one H2O call. Missing values (NaN) stay
+    missing, which H2O trees route down their learned missing-value branch."""
+    inputs = list(model._model_json["output"]["names"][:-1])
+
+    def predict(frame: pd.DataFrame) -> np.ndarray:
+        scored = model.predict(to_h2o(frame, inputs))
+        return scored["p1"].as_data_frame(use_multi_thread=False)["p1"].to_numpy(dtype=float)
+
+    return predict
