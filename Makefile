@@ -5,9 +5,12 @@ VENV ?= .venv
 BIN  := $(VENV)/bin
 PORT ?= 8888
 
-.PHONY: install test lab release slides doctor lock benchmark clean
+.PHONY: system install test lab release slides doctor lock benchmark clean
 
-install:            ## create .venv from requirements.lock (quick when nothing changed)
+system:             ## Java 17 for H2O via apt-get (does nothing when a usable Java is there)
+	@bash scripts/install-system.sh
+
+install: system     ## create .venv from requirements.lock (quick when nothing changed)
 	@scripts/install.sh $(VENV)
 
 test: install       ## the whole test suite: helpers, every lesson, release sync, autograder

@@ -260,6 +260,19 @@ def test_too_old_java_is_reported_with_its_version(no_session, tmp_path, monkeyp
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="fake java is a shell script")
+def test_too_new_java_is_refused_before_h2o_fails_obscurely(no_session, tmp_path, monkeypatch):
+    home = _fake_java(tmp_path, """echo 'openjdk version "21.0.2" 2024-01-16' >&2\n""")
+    monkeypatch.setenv("JAVA_HOME", str(home))
+    assert java_version() == (21, 0, 2)
+    with pytest.raises(JavaNotFoundError, match=r"Java 21 .* newer than this H2O supports") as err:
+        start_h2o(verbose=False)
+    assert "JAVA_HOME" in str(err.value)
+    from workshop_utils.doctor import check_java
+    check = check_java()
+    assert not check.ok and "Java 8 to 17" in check.fix
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fake java is a shell script")
 def test_jvm_that_dies_at_startup_shows_its_log(no_session, tmp_path, monkeypatch):
     home = _fake_java(tmp_path, textwrap.dedent("""\
         if [ "$1" = "-version" ]; then echo 'openjdk version "17.0.9"' >&2; exit 0; fi

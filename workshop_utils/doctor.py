@@ -41,8 +41,8 @@ def check_python() -> Check:
 
 
 def check_java() -> Check:
-    """H2O needs a Java runtime, version 8 or newer."""
-    from workshop_utils.h2o_session import java_version
+    """H2O needs a Java runtime it supports: 8 to 17."""
+    from workshop_utils.h2o_session import MAX_JAVA_MAJOR, MIN_JAVA_MAJOR, java_version
 
     version = java_version()
     if version is None:
@@ -50,8 +50,10 @@ def check_java() -> Check:
                      "install Java 17 (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; "
                      "macOS: brew install openjdk@17) or set JAVA_HOME")
     major = version[1] if version[0] == 1 else version[0]
-    return Check("Java", major >= 8, ".".join(map(str, version)),
-                 "H2O needs Java 8 or newer: install Java 17 or point JAVA_HOME at it")
+    return Check("Java", MIN_JAVA_MAJOR <= major <= MAX_JAVA_MAJOR, ".".join(map(str, version)),
+                 f"H2O needs Java {MIN_JAVA_MAJOR} to {MAX_JAVA_MAJOR}: install Java 17 "
+                 "(apt-get install openjdk-17-jre-headless, or brew install openjdk@17) and point "
+                 "JAVA_HOME at it")
 
 
 def total_memory_gb() -> float:

@@ -72,6 +72,7 @@ __all__ = ["JavaNotFoundError", "java_version", "start_h2o", "stop_h2o"]
 MEM_ENV_VAR = "WORKSHOP_H2O_MAX_MEM"
 DEFAULT_MAX_MEM = "2G"
 MIN_JAVA_MAJOR = 8
+MAX_JAVA_MAJOR = 17  # h2o.jar 3.46 refuses newer Java (water.JavaVersionSupport)
 _MIN_MEM_BYTES = 256 << 20
 _HOST = "127.0.0.1"
 # Ports near H2O's default are skipped, so a plain h2o.init() elsewhere never finds our cluster.
@@ -86,7 +87,7 @@ _INSTALL_HINT = (
 
 
 class JavaNotFoundError(RuntimeError):
-    """No usable Java for H2O (missing, broken or too old).
+    """No usable Java for H2O (missing, broken, too old or too new).
 
     >>> raise JavaNotFoundError("no java")  # doctest: +SKIP
     """
@@ -169,7 +170,7 @@ def java_version() -> tuple[int, ...] | None:
 
 
 def _require_java() -> str:
-    """Path of a usable ``java`` (>= 8), else :class:`JavaNotFoundError` saying how to fix it.
+    """Path of a usable ``java`` (8 to 17), else :class:`JavaNotFoundError` saying how to fix it.
 
     >>> _require_java()  # doctest: +SKIP
     '/usr/bin/java'
@@ -189,6 +190,10 @@ def _require_java() -> str:
         raise JavaNotFoundError(
             f"Java {found} at {java} is too old for H2O (Java {version[0]} < {MIN_JAVA_MAJOR}).\n"
             + _INSTALL_HINT)
+    if version[0] > MAX_JAVA_MAJOR:
+        raise JavaNotFoundError(
+            f"Java {version[0]} at {java} is newer than this H2O supports (Java {MIN_JAVA_MAJOR} to "
+            f"{MAX_JAVA_MAJOR}). Install Java 17 beside it and point JAVA_HOME at it.\n" + _INSTALL_HINT)
     return java
 
 

@@ -1,0 +1,1 @@
+"""Speed and memory of the course's lessons and helpers (run with `python -m benchmarks`)."""

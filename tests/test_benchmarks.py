@@ -1,0 +1,27 @@
+"""The benchmarks run, and every lesson keeps the course's budget: at most 90 s top to bottom and
+at most 3 GB for the kernel and Java together (measured in a fresh kernel)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import lessons_under_test
+
+from benchmarks.__main__ import markdown
+from benchmarks.helpers import benchmark_helpers
+from benchmarks.lessons import benchmark_lessons
+
+BUDGET_SECONDS = 90
+BUDGET_GB = 3.0
+
+
+@pytest.mark.parametrize("lesson", lessons_under_test())
+def test_lesson_keeps_the_budget(lesson):
+    (row,) = benchmark_lessons([lesson], repeat=1)
+    assert row["median_s"] <= BUDGET_SECONDS, row
+    assert 0.1 < row["peak_gb"] <= BUDGET_GB, row
+
+
+def test_helper_benchmarks_compare_with_libraries():
+    rows = benchmark_helpers(repeat=1)
+    assert len(rows) == 2 and all(row["helper_s"] > 0 and row["library_s"] > 0 for row in rows)
+    assert markdown(rows).count("\n") == len(rows) + 1

@@ -1,0 +1,622 @@
+"""Delivery checks that need no Docker engine: the attendee Dockerfile, Binder/conda's
+environment.yml, and the system install script that Docker, `make` and CI share.
+
+The Dockerfile is parsed (dockerfile-parse) and checked for what an attendee relies on; its
+JupyterLab command is also started here, from this venv, to prove the flags work and the server
+refuses requests without the token. environment.yml is checked against requirements.lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from dockerfile_parse import DockerfileParser
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCKERFILE = ROOT / "Dockerfile"
+DOCKERIGNORE = ROOT / ".dockerignore"
+ENVIRONMENT = ROOT / "environment.yml"
+LOCK = ROOT / "requirements.lock"
+INSTALL_SYSTEM = ROOT / "scripts" / "install-system.sh"
+INSTALL = ROOT / "scripts" / "install.sh"
+
+PORT = "8888"
+BUILD_TOOLS = re.compile(
+    r"\b(gcc|g\+\+|cc|clang|build-essential|make|cmake|gfortran|python3-dev|libc6-dev|"
+    r"cuda[\w.-]*|nvidia[\w.-]*)\b"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the Dockerfile
+
+
+def _instructions() -> list[dict]:
+    parser = DockerfileParser(path=str(DOCKERFILE))
+    return [i for i in parser.structure if i["instruction"] != "COMMENT"]
+
+
+def _stages() -> list[list[dict]]:
+    """The instructions of each build stage, FROM first."""
+    stages: list[list[dict]] = []
+    for ins in _instructions():
+        if ins["instruction"] == "FROM":
+            stages.append([])
+        if stages:
+            stages[-1].append(ins)
+    return stages
+
+
+def _final() -> list[dict]:
+    stages = _stages()
+    assert stages, "the Dockerfile has no FROM"
+    return stages[-1]
+
+
+def _of(stage: list[dict], name: str) -> list[dict]:
+    return [i for i in stage if i["instruction"] == name]
+
+
+def _env(stage: list[dict]) -> dict[str, str]:
+    """ENV values set in a stage (key=value form, later ones win)."""
+    env: dict[str, str] = {}
+    for ins in _of(stage, "ENV"):
+        words = shlex.split(ins["value"])
+        if len(words) >= 2 and "=" not in words[0]:  # legacy `ENV KEY value`
+            env[words[0]] = " ".join(words[1:])
+            continue
+        for word in words:
+            key, _, value = word.partition("=")
+            env[key] = value
+    return env
+
+
+def _exec_form(ins: dict) -> list[str] | None:
+    try:
+        argv = json.loads(ins["value"])
+    except json.JSONDecodeError:
+        return None
+    return argv if isinstance(argv, list) and all(isinstance(a, str) for a in argv) else None
+
+
+def _command() -> list[str]:
+    """What the container runs: the final stage's ENTRYPOINT followed by its CMD."""
+    final = _final()
+    argv: list[str] = []
+    for name in ("ENTRYPOINT", "CMD"):
+        found = _of(final, name)
+        if found:
+            ins = found[-1]
+            form = _exec_form(ins)
+            assert form is not None, (
+                f"{name} must use the JSON exec form, so Jupyter is PID 1 and gets docker stop's "
+                f"signal: {ins['value']}"
+            )
+            argv += form
+    assert argv, "the final stage has neither CMD nor ENTRYPOINT"
+    return argv
+
+
+def _options(argv: list[str]) -> dict[str, str]:
+    """Command-line options as {name: value}: `--a.b=v`, `--a.b v` and `--flag` (value "")."""
+    opts: dict[str, str] = {}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith("--"):
+            name, eq, value = arg[2:].partition("=")
+            if not eq and i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+                value = argv[i + 1]
+                i += 1
+            opts[name] = value
+        i += 1
+    return opts
+
+
+def _option(opts: dict[str, str], *names: str) -> str | None:
+    for name in names:
+        if name in opts:
+            return opts[name]
+    return None
+
+
+def _copies(stage: list[dict]) -> list[tuple[list[str], str, dict[str, str]]]:
+    """(sources, destination, flags) of each COPY/ADD in a stage."""
+    out = []
+    for ins in _of(stage, "COPY") + _of(stage, "ADD"):
+        words = shlex.split(ins["value"])
+        flags = {}
+        while words and words[0].startswith("--"):
+            name, _, value = words.pop(0)[2:].partition("=")
+            flags[name] = value
+        out.append((words[:-1], words[-1], flags))
+    return out
+
+
+# .dockerignore, with Docker's rules: patterns in order, the last that matches a path or one of
+# its parent folders wins; `!` re-includes; `*` stays within one folder, `**` crosses folders.
+
+
+def _ignore_rules() -> list[tuple[re.Pattern, bool]]:
+    rules = []
+    for line in DOCKERIGNORE.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        include = line.startswith("!")
+        pattern = os.path.normpath(line[1:] if include else line).lstrip("/")
+        regex, i = "", 0
+        while i < len(pattern):
+            if pattern.startswith("**/", i):
+                regex, i = regex + "(?:.*/)?", i + 3
+            elif pattern.startswith("**", i):
+                regex, i = regex + ".*", i + 2
+            elif pattern[i] == "*":
+                regex, i = regex + "[^/]*", i + 1
+            elif pattern[i] == "?":
+                regex, i = regex + "[^/]", i + 1
+            elif pattern[i] == "[":
+                end = pattern.index("]", i)
+                regex, i = regex + pattern[i : end + 1], end + 1
+            else:
+                regex, i = regex + re.escape(pattern[i]), i + 1
+        rules.append((re.compile(regex + r"\Z"), include))
+    return rules
+
+
+def _in_context(path: str) -> bool:
+    """Whether the build context (after .dockerignore) holds this repository path."""
+    parts = Path(path).parts
+    candidates = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    kept = True
+    for regex, include in _ignore_rules():
+        if any(regex.match(c) for c in candidates):
+            kept = include
+    return kept
+
+
+# --------------------------------------------------------------------------------------------
+# (a) The Dockerfile
+
+
+def test_base_image_is_debian_python_311_pinned_by_full_tag_and_digest():
+    pin = re.compile(r"^[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}$")
+    names = set()
+    for stage in _stages():
+        words = shlex.split(stage[0]["value"])
+        words = [w for w in words if not w.startswith("--platform")]
+        image = words[0]
+        if image in names:  # FROM an earlier stage
+            continue
+        assert pin.match(image), f"base image not pinned by tag and digest: {image}"
+        if len(words) == 3 and words[1].lower() == "as":
+            names.add(words[2])
+    final_base = shlex.split(_final()[0]["value"])[0]
+    assert re.match(
+        r"^python:3\.11\.\d+-(slim-)?(bookworm|trixie)@sha256:[0-9a-f]{64}$", final_base
+    ), f"the image must be Debian-based CPython 3.11.x, by full version tag and digest: {final_base}"
+
+
+def test_runs_as_a_non_root_user_who_owns_the_course():
+    final = _final()
+    users = _of(final, "USER")
+    assert users, "the final stage has no USER: the container would run as root"
+    user = users[-1]["value"].split(":")[0]
+    assert user not in {"root", "0"}, f"the container runs as root ({user})"
+    runs = " ".join(i["value"] for i in _of(final, "RUN"))
+    created = re.search(r"useradd\b[^&;]*?--uid[= ](\d+)[^&;]*?\s(\w[\w-]*)\s*(?:&&|;|$)", runs)
+    assert created, "no `useradd --uid N NAME` makes the course user"
+    uid, name = created.groups()
+    assert uid != "0" and user in {uid, name}, f"USER {user} is not the user made by useradd ({name}, {uid})"
+    # The user's home holds the course, and every file copied after the last `chown -R` is theirs.
+    workdir = _of(final, "WORKDIR")[-1]["value"]
+    assert workdir.startswith(f"/home/{name}/"), f"WORKDIR {workdir} is not in {name}'s home"
+    after_chown = False
+    for ins in final:
+        if ins["instruction"] == "RUN" and re.search(rf"chown -R {name}\b.*{re.escape(workdir)}", ins["value"]):
+            after_chown = True
+        elif ins["instruction"] in {"COPY", "ADD"} and after_chown:
+            chown = re.search(r"--chown=([\w-]+)", ins["value"])
+            assert chown and chown.group(1) in {name, uid}, f"copied files not owned by {name}: {ins['value']}"
+    assert after_chown, f"no `chown -R {name} ... {workdir}` after the install"
+    assert "--allow-root" not in _command()
+
+
+def test_exposes_and_serves_jupyterlab_on_all_interfaces_port_8888():
+    ports = {p.split("/")[0] for ins in _of(_final(), "EXPOSE") for p in ins["value"].split()}
+    assert PORT in ports
+    argv = _command()
+    assert Path(argv[0]).name in {"jupyter", "jupyter-lab"}, argv
+    if Path(argv[0]).name == "jupyter":
+        assert argv[1] == "lab", argv
+    opts = _options(argv)
+    assert _option(opts, "ServerApp.ip", "ip", "NotebookApp.ip") == "0.0.0.0", (
+        "inside the container Jupyter must listen on 0.0.0.0, or the published port reaches nothing"
+    )
+    assert _option(opts, "ServerApp.port", "port", "NotebookApp.port") == PORT
+
+
+def test_token_authentication_is_never_disabled_or_baked_in():
+    opts = _options(_command())
+    for name, value in opts.items():
+        if name.split(".")[-1] in {"token", "password"}:
+            shown = value.strip("'\"")
+            reason = "empty: anyone on the network could run code" if not shown else "written into the image: it is public"
+            pytest.fail(f"--{name}={value!r} in the command; the token would be {reason}")
+        assert name not in {"ServerApp.disable_check_xsrf", "NotebookApp.disable_check_xsrf"}, name
+    for stage in _stages():
+        assert "JUPYTER_TOKEN" not in _env(stage), (
+            "JUPYTER_TOKEN set in the Dockerfile: an empty one means a random token anyway, a fixed one is "
+            "public; leave it to `docker run -e JUPYTER_TOKEN=...`"
+        )
+    assert "token" not in " ".join(i["value"] for i in _of(_final(), "ARG")).lower()
+
+
+def test_opens_on_the_lessons():
+    opts = _options(_command())
+    root = _option(opts, "ServerApp.root_dir", "notebook-dir", "ServerApp.notebook_dir", "NotebookApp.notebook_dir")
+    url = _option(opts, "LabApp.default_url", "ServerApp.default_url") or ""
+    assert root, "the command does not say which folder JupyterLab serves"
+    workdir = _of(_final(), "WORKDIR")[-1]["value"]
+    assert root.rstrip("/") in {workdir, f"{workdir}/notebooks"}, root
+    assert root.rstrip("/").endswith("/notebooks") or url.rstrip("/").endswith("/tree/notebooks"), (
+        f"JupyterLab should open on notebooks/ (root_dir={root}, default_url={url})"
+    )
+    assert _in_context("notebooks/01_monotonic_xgboost/01_monotonic_xgboost.ipynb"), (
+        ".dockerignore keeps the lessons out of the image"
+    )
+
+
+def test_h2o_memory_cap_fits_an_8gb_laptop():
+    value = _env(_final()).get("WORKSHOP_H2O_MAX_MEM")
+    assert value, "no ENV WORKSHOP_H2O_MAX_MEM in the final stage"
+    match = re.fullmatch(r"(\d+)([mMgG])", value)
+    assert match, f"WORKSHOP_H2O_MAX_MEM={value} is not like 2G or 1500M"
+    mb = int(match.group(1)) * (1024 if match.group(2).lower() == "g" else 1)
+    # A lesson's budget is 3 GB for kernel and Java together (COURSE.md); 1 GB is H2O's floor here.
+    assert 1024 <= mb <= 3072, f"WORKSHOP_H2O_MAX_MEM={value} does not suit an 8 GB laptop"
+
+
+def test_installs_with_the_shared_scripts_into_a_venv_on_path():
+    final = _final()
+    order = [(i["instruction"], i["value"]) for i in final]
+
+    def first(instruction: str, pattern: str) -> int:
+        for n, (ins, value) in enumerate(order):
+            if ins == instruction and re.search(pattern, value):
+                return n
+        pytest.fail(f"no {instruction} matching {pattern!r} in the final stage")
+
+    system = first("RUN", r"scripts/install-system\.sh")
+    python = first("RUN", r"scripts/install\.sh /opt/venv\b")
+    assert first("COPY", r"scripts/(install-system\.sh|\s)") < system
+    assert first("COPY", r"scripts/(install\.sh|\s)") < python
+    assert first("COPY", r"\brequirements\.lock\b") < python
+    assert _env(final).get("PATH", "").startswith("/opt/venv/bin:"), "the venv is not first on PATH"
+    for script in (INSTALL_SYSTEM, INSTALL):
+        assert _in_context(str(script.relative_to(ROOT))), f".dockerignore hides {script.name}"
+
+
+def test_data_is_baked_in_and_copied_files_are_in_the_context():
+    data_files = [p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*") if p.is_file()]
+    assert data_files, "data/ is empty"
+    hidden = [p for p in data_files if not _in_context(p)]
+    assert not hidden, f".dockerignore keeps data out of the image: {hidden}"
+    sources = [s.rstrip("/") for srcs, _, _ in _copies(_final()) for s in srcs]
+    assert "data" in sources or "." in sources, "no COPY brings data/ into the image"
+    # Every file named in a COPY must exist and survive .dockerignore, or `docker build` fails.
+    for source in sources:
+        if source == ".":
+            continue
+        assert (ROOT / source).exists(), f"COPY {source}: no such file in the repository"
+        assert _in_context(source), f"COPY {source}: excluded by .dockerignore"
+    for private in (".git/HEAD", ".venv/bin/python", "tests/test_delivery.py", "workshop_utils/__pycache__/x.pyc"):
+        assert not _in_context(private), f".dockerignore lets {private} into the build context"
+
+
+def test_no_caches_build_tools_or_cuda_in_the_image():
+    final = _final()
+    env = _env(final)
+    for ins in _of(final, "RUN"):
+        command = ins["value"]
+        assert not BUILD_TOOLS.search(command.replace("install.sh", "")), f"build tools in the image: {command}"
+        if re.search(r"\bpip3? install\b", command):
+            assert "--no-cache-dir" in command or env.get("PIP_NO_CACHE_DIR") == "1", command
+        if "apt-get install" in command:
+            assert "--no-install-recommends" in command and "rm -rf /var/lib/apt/lists" in command, command
+    # scripts/install.sh does the pip installs; it must not keep pip's cache either.
+    pip_lines = [line for line in INSTALL.read_text().splitlines() if re.search(r"-m pip install|pip install", line)]
+    assert pip_lines and all("--no-cache-dir" in line for line in pip_lines), pip_lines
+    # The lock is CPU-only: no CUDA wheels, XGBoost's CPU build.
+    pinned = {line.split("==")[0].strip().lower() for line in LOCK.read_text().splitlines() if "==" in line}
+    assert "xgboost-cpu" in pinned and "xgboost" not in pinned
+    assert not [p for p in pinned if p.startswith(("nvidia-", "cuda", "torch"))]
+
+
+def test_healthcheck_is_cheap_and_uses_the_unauthenticated_api_endpoint():
+    checks = _of(_final(), "HEALTHCHECK")
+    assert checks, "no HEALTHCHECK"
+    argv = _healthcheck_argv()
+    assert argv[0] in {"python", "/opt/venv/bin/python"} and f"127.0.0.1:{PORT}/api" in " ".join(argv)
+
+
+def _healthcheck_argv() -> list[str]:
+    value = _of(_final(), "HEALTHCHECK")[-1]["value"]
+    form = value[value.index("CMD") + 3 :].strip()
+    argv = json.loads(form)
+    assert isinstance(argv, list)
+    return argv
+
+
+# The command, run for real from this venv: the flags exist in the pinned JupyterLab, the token is
+# on, and the health check answers. (Listens on 127.0.0.1 here, not 0.0.0.0.)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _start_lab(env_token: str | None, workdir: Path) -> tuple[subprocess.Popen, int, Path]:
+    jupyter = Path(sys.executable).with_name("jupyter")
+    if not jupyter.exists():
+        pytest.skip("jupyter is not installed next to this Python")
+    port = _free_port()
+    root = workdir / "course"
+    (root / "notebooks").mkdir(parents=True, exist_ok=True)
+    argv = []
+    for arg in _command():
+        name = arg.split("=")[0]
+        if name == "--ServerApp.ip":
+            arg = "--ServerApp.ip=127.0.0.1"
+        elif name == "--ServerApp.port":
+            arg = f"--ServerApp.port={port}"
+        elif name == "--ServerApp.root_dir":
+            arg = f"--ServerApp.root_dir={root}"
+        argv.append(arg)
+    argv[0] = str(jupyter)
+    if os.geteuid() == 0:
+        argv.append("--allow-root")  # only here: the image runs as its own user
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
+    env["HOME"] = str(workdir / "home")
+    if env_token is not None:
+        env["JUPYTER_TOKEN"] = env_token
+    log = workdir / "lab.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        if _get_quiet(f"http://127.0.0.1:{port}/api") == 200:
+            return proc, port, log
+        time.sleep(0.5)
+    _stop(proc)
+    pytest.fail(f"jupyter lab did not answer within 90 s:\n{log.read_text()[-3000:]}")
+
+
+def _get_quiet(url: str) -> int | None:
+    try:
+        return _get(url)
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return None
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("env_token", [None, ""], ids=["no JUPYTER_TOKEN", "empty JUPYTER_TOKEN"])
+def test_the_command_serves_lab_with_a_random_token_and_refuses_requests_without_it(env_token):
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, port, log = _start_lab(env_token, Path(tmp))
+        try:
+            base = f"http://127.0.0.1:{port}"
+            assert _get(f"{base}/api/contents") == 403, "the server answered a request without the token"
+            deadline = time.monotonic() + 20
+            while not (tokens := re.findall(r"[?&]token=([0-9a-f]+)", log.read_text())):
+                assert time.monotonic() < deadline, f"no token link printed:\n{log.read_text()[-3000:]}"
+                time.sleep(0.5)
+            token = tokens[-1]
+            assert len(token) >= 32, f"token too short: {token}"
+            assert _get(f"{base}/api/contents?token={token}") == 200
+            assert _get(f"{base}/api/contents/notebooks?token={token}") == 200
+            assert f"{base}/lab/tree/notebooks?token=" in log.read_text(), "the printed link does not open the lessons"
+            # The image's HEALTHCHECK command, pointed at this server.
+            health = [sys.executable] + [a.replace(f":{PORT}/", f":{port}/") for a in _healthcheck_argv()[1:]]
+            assert subprocess.run(health, timeout=30).returncode == 0
+        finally:
+            _stop(proc)
+
+
+def test_the_command_takes_the_token_from_JUPYTER_TOKEN():
+    token = "course-" + os.urandom(16).hex()
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, port, _ = _start_lab(token, Path(tmp))
+        try:
+            base = f"http://127.0.0.1:{port}"
+            assert _get(f"{base}/api/contents") == 403
+            assert _get(f"{base}/api/contents?token=wrong") == 403
+            assert _get(f"{base}/api/contents?token={token}") == 200
+        finally:
+            _stop(proc)
+
+
+# --------------------------------------------------------------------------------------------
+# (b) environment.yml agrees with the lock
+
+
+def _lock_pins() -> dict[str, set[str]]:
+    pins: dict[str, set[str]] = {}
+    for line in LOCK.read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", line)
+        if match:
+            pins.setdefault(_norm(match.group(1)), set()).add(match.group(2))
+    return pins
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _environment() -> tuple[list[str], list[str], dict]:
+    env = yaml.safe_load(ENVIRONMENT.read_text())
+    assert isinstance(env, dict), "environment.yml is not a mapping"
+    conda = [d for d in env.get("dependencies", []) if isinstance(d, str)]
+    pips = [d["pip"] for d in env.get("dependencies", []) if isinstance(d, dict) and "pip" in d]
+    assert len(pips) == 1, "environment.yml needs exactly one pip section"
+    return conda, [str(p).strip() for p in pips[0]], env
+
+
+def test_environment_uses_conda_forge_python_311_and_java_17():
+    conda, _, env = _environment()
+    channels = env.get("channels", [])
+    assert "conda-forge" in channels and "defaults" not in channels, channels
+    specs = {re.split(r"[=<>!~ ]", d, maxsplit=1)[0].lower(): d for d in conda}
+    assert re.fullmatch(r"python\s*==?\s*3\.11(\.\*|\.\d+)?", specs.get("python", "")), specs.get("python")
+    assert re.fullmatch(r"openjdk\s*==?\s*17(\.\*|\.[\d.]+)?", specs.get("openjdk", "")), specs.get("openjdk")
+    assert "pip" in specs, "conda needs `pip` listed to run the pip section"
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'requires-python\s*=\s*">=3\.11,\s*<3\.12"', pyproject), "pyproject and environment.yml disagree on Python"
+
+
+def test_environment_installs_exactly_the_lock_and_the_course_package():
+    conda, pip, _ = _environment()
+    assert "-r requirements.lock" in pip or "--requirement requirements.lock" in pip, pip
+    assert "-e ." in pip or "--editable ." in pip, pip
+    assert LOCK.exists() and (ROOT / "pyproject.toml").exists()
+    pins = _lock_pins()
+    # Anything else named, in conda or pip, must be the lock's own version of it.
+    for spec in conda + [p for p in pip if not p.startswith("-")]:
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:==?\s*([^\s;,]+))?", spec)
+        assert match, spec
+        name, version = _norm(match.group(1)), match.group(2)
+        if name in pins:
+            assert version in pins[name], f"environment.yml has {spec}, the lock pins {name}=={sorted(pins[name])}"
+
+
+def test_binder_reads_the_root_environment_file():
+    # repo2docker uses binder/ or .binder/ instead of the root when either exists.
+    for folder in ("binder", ".binder"):
+        assert not (ROOT / folder).exists() or (ROOT / folder / "environment.yml").exists(), folder
+
+
+# --------------------------------------------------------------------------------------------
+# (c) scripts/install-system.sh
+
+
+def test_install_system_script_is_valid_bash_and_executable():
+    assert subprocess.run(["bash", "-n", str(INSTALL_SYSTEM)], capture_output=True).returncode == 0
+    assert os.access(INSTALL_SYSTEM, os.X_OK), "scripts/install-system.sh is not executable"
+    if shutil.which("shellcheck"):
+        result = subprocess.run(["shellcheck", str(INSTALL_SYSTEM)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout
+
+
+def test_install_system_script_installs_only_a_headless_jre_and_cleans_apt():
+    text = INSTALL_SYSTEM.read_text()
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert re.search(r"java_package=\$\{JAVA_PACKAGE:-openjdk-17-jre-headless\}", code)
+    update, install = code.find("apt-get update"), code.find("apt-get install")
+    assert 0 <= update < install, "apt-get update must come before apt-get install"
+    assert "--no-install-recommends" in code
+    assert "rm -rf /var/lib/apt/lists/*" in code
+    assert not BUILD_TOOLS.search(code.replace("command -v", "")), "the script installs build tools"
+
+
+def _fake_java(bin_dir: Path, version: str) -> None:
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    java = bin_dir / "java"
+    java.write_text(f"#!{shutil.which('bash')}\necho 'openjdk version \"{version}\" 2025-01-01' >&2\n")
+    java.chmod(0o755)
+
+
+def _shim(tmp: Path, java_version: str | None, with_apt: bool = False) -> Path:
+    """A PATH holding only what the script needs, a fake `java` and maybe a fake `apt-get`."""
+    bin_dir = tmp / "bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    for tool in ("sed", "head", "id"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    if java_version is not None:
+        _fake_java(bin_dir, java_version)
+    if with_apt:
+        apt = bin_dir / "apt-get"
+        apt.write_text(f"#!{shutil.which('bash')}\ntouch '{tmp}/apt-called'\nexit 1\n")
+        apt.chmod(0o755)
+    return bin_dir
+
+
+def _run_install_system(path: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [shutil.which("bash"), str(INSTALL_SYSTEM)],
+        env={"PATH": str(path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("version", ["17.0.15", "11.0.25", "1.8.0_402"])
+def test_install_system_does_nothing_when_h2o_can_use_the_java_there(tmp_path, version):
+    result = _run_install_system(_shim(tmp_path, version, with_apt=True))
+    assert result.returncode == 0, result.stderr
+    assert "nothing to install" in result.stdout
+    assert not (tmp_path / "apt-called").exists(), "apt-get ran although Java was there"
+
+
+def test_install_system_prefers_h2o_java_home(tmp_path):
+    home = tmp_path / "jdk17"
+    _fake_java(home / "bin", "17.0.15")
+    result = _run_install_system(_shim(tmp_path, "21.0.5", with_apt=True), H2O_JAVA_HOME=str(home))
+    assert result.returncode == 0, result.stderr
+    assert str(home / "bin" / "java") in result.stdout
+    assert not (tmp_path / "apt-called").exists()
+
+
+@pytest.mark.parametrize("version", ["21.0.5", None], ids=["java 21 (too new for H2O)", "no java"])
+def test_install_system_explains_what_to_do_without_apt(tmp_path, version):
+    result = _run_install_system(_shim(tmp_path, version))
+    assert result.returncode == 1
+    assert "not a Debian/Ubuntu system" in result.stderr and "fix:" in result.stderr
+
+
+def test_install_system_on_this_machine_is_quick_when_java_is_there():
+    java = shutil.which("java")
+    version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr if java else ""
+    if not re.search(r'version "(1\.8|9|1[0-7])[."]', version):
+        pytest.skip("no Java 8-17 on this machine: the script would install one with apt-get")
+    start = time.monotonic()
+    result = subprocess.run(["bash", str(INSTALL_SYSTEM)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "nothing to install" in result.stdout
+    assert time.monotonic() - start < 10
