@@ -41,7 +41,7 @@ def grade(args: argparse.Namespace) -> int:
 
     try:
         results = grade_class(Path(args.submitted), Path(args.out), args.lesson or None, args.jobs,
-                              args.cell_timeout, progress=show)
+                              args.cell_timeout, args.memory_limit, progress=show)
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -64,6 +64,8 @@ def parser() -> argparse.ArgumentParser:
     gra.add_argument("--lesson", action="append", help="grade only this lesson (repeatable; default: every lesson submitted)")
     gra.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
     gra.add_argument("--cell-timeout", type=int, default=120, help="seconds a cell may run (default 120)")
+    gra.add_argument("--memory-limit", default="4G",
+                     help="memory a submission's kernel and its Java may hold together (default 4G)")
     gra.set_defaults(run=grade)
     return main
 

@@ -26,12 +26,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
+from traitlets.config import Config
 
 from workshop_utils.course import (PROJECT_ROOT, generate_assignments, lesson_names, nbgrader_config,
                                    stage_source, use_this_environment)
+from workshop_utils.sizes import parse_size
 
 STUDENT_ID = "student"
 """The id every submission is graded under inside its private course (real names stay outside)."""
+
+RESTART_ERRORS = {"MemoryLimitExceeded", "KernelDied", "CellTimeoutError"}
+"""Errors after which the grader restarted the kernel (see ``safe_execution``)."""
+
+DEFAULT_MEMORY_LIMIT = "4G"
+"""Memory a submission's kernel (and its Java) may hold: a lesson needs at most 3 GB."""
 
 
 @dataclass
@@ -87,18 +95,22 @@ def tampered_cells(originals: list[nbformat.NotebookNode], submitted: nbformat.N
 
 
 def failed_cell_notes(autograded: nbformat.NotebookNode) -> list[str]:
-    """One note per graded cell that lost points: its id and the error it raised."""
+    """One note per graded cell that lost points (its id and error), and one per other cell
+    that crashed, ran out of memory or time (the grader restarted the kernel after it)."""
     notes = []
-    for cell in autograded.cells:
+    for number, cell in enumerate(autograded.cells, start=1):
         meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or not meta.get("grade"):
-            continue
         errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
-        if errors:
-            error = errors[-1]
-            reason = ("ran past the per-cell time limit" if error.get("ename") == "CellTimeoutError"
-                      else f"{error.get('ename')}: {str(error.get('evalue'))[:200]}".rstrip(": "))
+        if cell.cell_type != "code" or not errors:
+            continue
+        error = errors[-1]
+        reason = ("ran past the per-cell time limit" if error.get("ename") == "CellTimeoutError"
+                  else f"{error.get('ename')}: {str(error.get('evalue'))[:200]}".rstrip(": "))
+        if meta.get("grade"):
             notes.append(f"{meta['grade_id']} ({meta.get('points', 0)} points): {reason}")
+        elif error.get("ename") in RESTART_ERRORS:
+            where = f"cell {meta['grade_id']}" if "grade_id" in meta else f"cell {number}"
+            notes.append(f"{where} {reason}; a fresh kernel re-ran the cells before it and grading went on")
     return notes
 
 
@@ -117,31 +129,58 @@ def scores_from_gradebook(course: Path, lesson: str) -> tuple[float, float]:
     return score, maximum
 
 
+def extra_files_note(notebook_path: Path) -> list[str]:
+    """A note naming files beside the notebook, which grading ignores."""
+    folder = notebook_path.parent
+    if not folder.is_dir():
+        return []
+    extra = sorted(p.name for p in folder.iterdir() if p != notebook_path and not p.name.startswith("."))
+    return [f"ignored the other files in your lesson folder: {', '.join(extra[:10])}"] if extra else []
+
+
+def autograde_config(work: Path, cell_timeout: int) -> Config:
+    """nbgrader settings for grading: the course's, with the resilient executor."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from workshop_utils.safe_execution import ResilientExecute
+
+    config = nbgrader_config(work, cell_timeout)
+    default = Autograde.class_traits()["autograde_preprocessors"].default()
+    config.Autograde.autograde_preprocessors = [ResilientExecute if step is Execute else step for step in default]
+    return config
+
+
 def grade_one(student: str, lesson: str, notebook_path: Path, work: Path, cell_timeout: int = 120,
-              root: Path = PROJECT_ROOT) -> GradeResult:
+              memory_limit: str = DEFAULT_MEMORY_LIMIT, root: Path = PROJECT_ROOT) -> GradeResult:
     """Grade one submission inside the scratch folder ``work`` (this process; see ``grade_class``
     for the isolated, parallel version)."""
     maximum = autograded_max(lesson, root)
     submitted, problem = read_submission(notebook_path)
     if submitted is None:
-        return GradeResult(student, lesson, 0.0, maximum, [problem])
+        return GradeResult(student, lesson, 0.0, maximum, [problem, *extra_files_note(notebook_path)])
     use_this_environment()
     from nbgrader.apps import NbGraderAPI
+
+    from workshop_utils.safe_execution import MemoryWatchdog, ResilientExecute
 
     stage_source(work, [lesson], root)
     generate_assignments(work, [lesson])
     originals = [nbformat.read(work / step / lesson / f"{lesson}.ipynb", 4) for step in ("release", "source")]
-    notes = tampered_cells(originals, submitted)
+    notes = tampered_cells(originals, submitted) + extra_files_note(notebook_path)
     target = work / "submitted" / STUDENT_ID / lesson
     target.mkdir(parents=True)
     nbformat.write(submitted, target / f"{lesson}.ipynb")
-    api = NbGraderAPI(config=nbgrader_config(work, cell_timeout))
-    outcome = api.autograde(lesson, STUDENT_ID, force=True, create=True)
+    api = NbGraderAPI(config=autograde_config(work, cell_timeout))
+    with MemoryWatchdog(parse_size(memory_limit, "memory limit")[0]) as watchdog:
+        ResilientExecute.watchdog = watchdog
+        outcome = api.autograde(lesson, STUDENT_ID, force=True, create=True)
     graded = work / "autograded" / STUDENT_ID / lesson / f"{lesson}.ipynb"
     if not outcome["success"] or not graded.exists():
         reason = "the notebook could not be run to the end"
         if "DeadKernelError" in outcome.get("log", "") + str(outcome.get("error", "")):
-            reason = "the notebook's kernel died (it crashed or ran out of memory)"
+            reason = ("the notebook's kernel kept dying (crashes, memory or time limits) even after "
+                      "restarts, so no cell could be graded")
         return GradeResult(student, lesson, 0.0, maximum, [*notes, reason])
     notes += failed_cell_notes(nbformat.read(graded, 4))
     score, max_score = scores_from_gradebook(work, lesson)
@@ -171,10 +210,11 @@ def write_feedback(result: GradeResult, out: Path) -> Path:
     return target
 
 
-def run_job(student: str, lesson: str, notebook: Path, cell_timeout: int, out: Path) -> subprocess.Popen:
+def run_job(student: str, lesson: str, notebook: Path, cell_timeout: int, memory_limit: str,
+            out: Path) -> subprocess.Popen:
     """Start grading one submission in a child process (result on its stdout as JSON)."""
     command = [sys.executable, "-m", "workshop_utils.grading", student, lesson, str(notebook),
-               str(cell_timeout), str(out)]
+               str(cell_timeout), memory_limit, str(out)]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL)
 
@@ -214,9 +254,11 @@ def find_submissions(submitted: Path, lessons: list[str] | None = None) -> list[
 
 
 def grade_class(submitted: Path, out: Path, lessons: list[str] | None = None, jobs: int = 1,
-                cell_timeout: int = 120, job_timeout: float = 1800,
+                cell_timeout: int = 120, memory_limit: str = DEFAULT_MEMORY_LIMIT,
+                job_timeout: float = 1800,
                 progress: Callable[[GradeResult], None] | None = None) -> list[GradeResult]:
     """Grade every submission (``jobs`` at a time), write ``grades.csv`` and feedback to ``out``."""
+    parse_size(memory_limit, "memory limit")  # a bad value fails now, not in every job
     work = find_submissions(Path(submitted), lessons)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -226,8 +268,8 @@ def grade_class(submitted: Path, out: Path, lessons: list[str] | None = None, jo
     while pending or running:
         while pending and len(running) < max(1, jobs):
             student, lesson, notebook = pending.pop(0)
-            running.append((run_job(student, lesson, notebook, cell_timeout, out), student, lesson,
-                            time.monotonic()))
+            running.append((run_job(student, lesson, notebook, cell_timeout, memory_limit, out),
+                            student, lesson, time.monotonic()))
         job, student, lesson, started = running.pop(0)
         remaining = max(1.0, job_timeout - (time.monotonic() - started))
         result = collect(job, student, lesson, autograded_max(lesson), remaining)
@@ -247,9 +289,9 @@ def grade_class(submitted: Path, out: Path, lessons: list[str] | None = None, jo
 
 def _main(argv: list[str]) -> None:
     """Child-process entry: grade one submission in a scratch folder, print the result as JSON."""
-    student, lesson, notebook, cell_timeout, out = argv
+    student, lesson, notebook, cell_timeout, memory_limit, out = argv
     with tempfile.TemporaryDirectory(prefix="workshop-grade-") as scratch:
-        result = grade_one(student, lesson, Path(notebook), Path(scratch), int(cell_timeout))
+        result = grade_one(student, lesson, Path(notebook), Path(scratch), int(cell_timeout), memory_limit)
         result.feedback_html = str(write_feedback(result, Path(out)))  # before scratch goes
     print(json.dumps(asdict(result)))
 

@@ -65,6 +65,7 @@ from typing import Callable
 import h2o
 
 from workshop_utils import THREADS
+from workshop_utils.sizes import parse_size
 from h2o.backend import H2OConnection
 
 __all__ = ["JavaNotFoundError", "java_version", "start_h2o", "stop_h2o"]
@@ -77,7 +78,6 @@ _MIN_MEM_BYTES = 256 << 20
 _HOST = "127.0.0.1"
 # Ports near H2O's default are skipped, so a plain h2o.init() elsewhere never finds our cluster.
 _H2O_DEFAULT_PORTS = range(54300, 54400)
-_UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 _INSTALL_HINT = (
     "H2O needs a Java runtime, version 8 or newer (17 recommended). Install one, e.g.\n"
     "  Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless\n"
@@ -211,14 +211,10 @@ def _normalise_mem(value: str, source: str) -> str:
     ...
     ValueError: max_mem='lots' is not a memory size: use a whole number with a unit, e.g. "2G" or "1500M".
     """
-    match = re.fullmatch(r"\s*(\d+)\s*([kKmMgGtT])[bB]?\s*", str(value))
-    if not match:
-        raise ValueError(f"{source}={value!r} is not a memory size: use a whole number with a unit, "
-                         'e.g. "2G" or "1500M".')
-    number, unit = int(match.group(1)), match.group(2).upper()
-    if number * _UNITS[unit] < _MIN_MEM_BYTES:
+    size, spelled = parse_size(value, source)
+    if size < _MIN_MEM_BYTES:
         raise ValueError(f"{source}={value!r} is too small: H2O needs at least 256M.")
-    return f"{number}{unit}"
+    return spelled
 
 
 def _resolve_max_mem(max_mem: str | None) -> str:
