@@ -6,43 +6,13 @@ Example: ``python -m benchmarks lessons --repeat 3``.
 from __future__ import annotations
 
 import statistics
-import threading
 import time
-from pathlib import Path
 
 import nbformat
-import psutil
 from nbclient import NotebookClient
 
 from workshop_utils.course import PROJECT_ROOT, SOLUTIONS, lesson_names
-
-
-class PeakMemory:
-    """Samples the summed resident memory of a process tree until stopped; keeps the peak."""
-
-    def __init__(self, interval: float = 0.05) -> None:
-        self.interval, self.peak, self.pid = interval, 0, None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            if self.pid is not None:
-                try:
-                    root = psutil.Process(self.pid)
-                    tree = [root, *root.children(recursive=True)]
-                    self.peak = max(self.peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-                except psutil.Error:
-                    pass
-            time.sleep(self.interval)
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
+from workshop_utils.memory import PeakMemory
 
 
 def run_once(lesson: str) -> tuple[float, float]:

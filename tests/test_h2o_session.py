@@ -250,23 +250,22 @@ def _fake_java(tmp_path: Path, body: str) -> Path:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="fake java is a shell script")
-def test_too_old_java_is_reported_with_its_version(no_session, tmp_path, monkeypatch):
-    home = _fake_java(tmp_path, """echo 'java version "1.7.0_80"' >&2\n""")
-    monkeypatch.setenv("JAVA_HOME", str(home))
-    assert java_version() == (7, 0, 80)
-    with pytest.raises(JavaNotFoundError, match=r"Java 1\.7\.0_80 .* too old") as err:
+@pytest.mark.parametrize("banner, version, problem, fix", [
+    ('java version "1.7.0_80"', (7, 0, 80), r"Java 1\.7\.0_80 .* too old", "openjdk-17-jre-headless"),
+    ('openjdk version "21.0.2" 2024-01-16', (21, 0, 2), r"Java 21 .* newer than this H2O supports", "JAVA_HOME"),
+], ids=["too-old", "too-new"])
+def test_unsupported_java_is_refused_with_its_version_and_fix(no_session, tmp_path, monkeypatch,
+                                                               banner, version, problem, fix):
+    monkeypatch.setenv("JAVA_HOME", str(_fake_java(tmp_path, f"echo '{banner}' >&2\n")))
+    assert java_version() == version
+    with pytest.raises(JavaNotFoundError, match=problem) as err:
         start_h2o(verbose=False)
-    assert "openjdk-17-jre-headless" in str(err.value)
+    assert fix in str(err.value)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="fake java is a shell script")
-def test_too_new_java_is_refused_before_h2o_fails_obscurely(no_session, tmp_path, monkeypatch):
-    home = _fake_java(tmp_path, """echo 'openjdk version "21.0.2" 2024-01-16' >&2\n""")
-    monkeypatch.setenv("JAVA_HOME", str(home))
-    assert java_version() == (21, 0, 2)
-    with pytest.raises(JavaNotFoundError, match=r"Java 21 .* newer than this H2O supports") as err:
-        start_h2o(verbose=False)
-    assert "JAVA_HOME" in str(err.value)
+def test_doctor_names_the_supported_java_range(no_session, tmp_path, monkeypatch):
+    monkeypatch.setenv("JAVA_HOME", str(_fake_java(tmp_path, """echo 'openjdk version "21.0.2"' >&2\n""")))
     from workshop_utils.doctor import check_java
     check = check_java()
     assert not check.ok and "Java 8 to 17" in check.fix

@@ -11,12 +11,14 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import h2o
 import numpy as np
 import pandas as pd
 from h2o.estimators import H2OGradientBoostingEstimator
+from h2o.exceptions import H2ODependencyWarning
 
 from workshop_utils import SEED
 from workshop_utils.pdp import Predict
@@ -47,13 +49,31 @@ def to_h2o(frame: pd.DataFrame, columns: Sequence[str], target: str | None = Non
     return uploaded
 
 
+def from_h2o(frame: h2o.H2OFrame) -> pd.DataFrame:
+    """Download an H2O frame into pandas, without h2o's advice to install polars and pyarrow
+    (an optional speed-up the course does not need)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", H2ODependencyWarning)
+        return frame.as_data_frame(use_multi_thread=False)
+
+
+def model_inputs(model: h2o.model.ModelBase) -> list[str]:
+    """The input columns an H2O supervised model was trained on, in training order."""
+    return list(model._model_json["output"]["names"][:-1])
+
+
+def constraint_param(constraints: Mapping[str, int] | None) -> dict[str, int]:
+    """H2O's ``monotone_constraints`` from a name-to-direction map, leaving out zeros."""
+    return {name: int(sign) for name, sign in (constraints or {}).items() if sign}
+
+
 def fit_h2o_gbm(train: pd.DataFrame, valid: pd.DataFrame, inputs: Sequence[str], target: str,
                 constraints: Mapping[str, int] | None = None, **overrides: object) -> H2OGradientBoostingEstimator:
     """Train a seeded H2O GBM classifier, stopping early on validation AUC; ``constraints``
     maps input names to +1/-1 monotonicity constraints (0 or absent: unconstrained)."""
     params = {**GBM_PARAMS, **overrides}
-    if constraints:
-        params["monotone_constraints"] = {k: int(v) for k, v in constraints.items() if v}
+    if constraint_param(constraints):
+        params["monotone_constraints"] = constraint_param(constraints)
     model = H2OGradientBoostingEstimator(**params)
     model.train(x=list(inputs), y=target, training_frame=to_h2o(train, inputs, target),
                 validation_frame=to_h2o(valid, inputs, target))
@@ -64,10 +84,9 @@ def h2o_predict(model: H2OGradientBoostingEstimator) -> Predict:
     """A ``predict`` function (frame in, probability of the positive class out) for an H2O
     binary classifier; the whole frame is scored in one H2O call. Missing values (NaN) stay
     missing, which H2O trees route down their learned missing-value branch."""
-    inputs = list(model._model_json["output"]["names"][:-1])
+    inputs = model_inputs(model)
 
     def predict(frame: pd.DataFrame) -> np.ndarray:
-        scored = model.predict(to_h2o(frame, inputs))
-        return scored["p1"].as_data_frame(use_multi_thread=False)["p1"].to_numpy(dtype=float)
+        return from_h2o(model.predict(to_h2o(frame, inputs))["p1"])["p1"].to_numpy(dtype=float)
 
     return predict

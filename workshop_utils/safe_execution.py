@@ -17,8 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import threading
-
 import psutil
 from jupyter_client.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -27,47 +25,28 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
+from workshop_utils.memory import Sampler, tree_rss
+
 MAX_RESTARTS = 3
 
 
-class MemoryWatchdog:
+class MemoryWatchdog(Sampler):
     """Kills this process's children when their summed resident memory passes ``limit_bytes``."""
 
     def __init__(self, limit_bytes: int, interval: float = 0.1) -> None:
-        self.limit_bytes, self.interval = limit_bytes, interval
-        self.kills = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
+        super().__init__(interval)
+        self.limit_bytes, self.kills = limit_bytes, 0
 
-    def children_rss(self) -> tuple[int, list[psutil.Process]]:
-        """Summed resident memory of every descendant of this process, and the processes."""
+    def sample(self) -> None:
+        """Kill every child if together they hold more than the limit."""
         children = psutil.Process().children(recursive=True)
-        total = 0
-        for child in children:
-            try:
-                total += child.memory_info().rss
-            except psutil.Error:
-                continue
-        return total, children
-
-    def _watch(self) -> None:
-        while not self._stop.wait(self.interval):
-            total, children = self.children_rss()
-            if total > self.limit_bytes:
-                for child in children:
-                    try:
-                        child.kill()
-                    except psutil.Error:
-                        pass
-                self.kills += 1
-
-    def __enter__(self) -> "MemoryWatchdog":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        if tree_rss(children) > self.limit_bytes:
+            for child in children:
+                try:
+                    child.kill()
+                except psutil.Error:
+                    pass
+            self.kills += 1
 
 
 def failure_output(name: str, message: str) -> NotebookNode:
