@@ -1,0 +1,165 @@
+"""Local linear (LIME-style) explanations: kernel, weighted R², recovery of a known linear
+model, and agreement with the lime package."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from sklearn.metrics import r2_score
+
+from workshop_utils import SEED, local_models
+
+NAMES = ["x0", "x1", "x2", "x3", "x4"]
+
+
+@pytest.fixture(scope="module")
+def train() -> pd.DataFrame:
+    rng = np.random.default_rng(SEED)
+    return pd.DataFrame(rng.normal(size=(2000, len(NAMES))) * [1.0, 2.0, 0.5, 3.0, 1.0] + [0, 5, 0, -1, 2],
+                        columns=NAMES)
+
+
+def logistic_box(frame: pd.DataFrame) -> np.ndarray:
+    """A black box with a clear answer: x0 raises the risk, x1 lowers it, nothing else matters."""
+    return 1.0 / (1.0 + np.exp(-(1.5 * frame["x0"] - 0.8 * (frame["x1"] - 5))))
+
+
+def test_kernel_weights_match_the_hand_formula_and_lime():
+    distances = np.array([0.0, 0.5, 1.0, 2.5, 7.0])
+    width = 1.7
+    by_hand = [math.exp(-d * d / (2 * width * width)) for d in distances]
+    ours = local_models.kernel_weights(distances, width)
+    assert np.allclose(ours, by_hand, rtol=0, atol=1e-15)
+    assert np.allclose(ours, np.sqrt(np.exp(-(distances ** 2) / width ** 2)))  # lime's kernel
+    assert ours[0] == 1.0 and np.all(np.diff(ours) < 0)
+
+
+def test_default_width_is_lime_s():
+    assert local_models.kernel_width(19) == pytest.approx(np.sqrt(19) * 0.75)
+
+
+def test_weighted_r2_matches_scikit_learn():
+    rng = np.random.default_rng(1)
+    y, predicted, weights = rng.normal(size=50), rng.normal(size=50), rng.uniform(size=50)
+    assert local_models.weighted_r2(y, predicted, weights) == pytest.approx(
+        r2_score(y, predicted, sample_weight=weights), abs=1e-12)
+    assert local_models.weighted_r2(y, y, weights) == 1.0
+
+
+def test_perturbed_sample_is_seeded_and_centred_on_the_customer(train):
+    row, scale = train.iloc[3], local_models.input_scale(train, NAMES)
+    sample = local_models.perturbed_sample(row, scale, n=4000)
+    again = local_models.perturbed_sample(row, scale, n=4000)
+    pd.testing.assert_frame_equal(sample, again)
+    assert list(sample.columns) == NAMES and len(sample) == 4000
+    assert np.array_equal(sample.iloc[0].to_numpy(), row.to_numpy())
+    spread = (sample - row).std() / scale
+    assert np.allclose(spread, 1.0, atol=0.05), "noise has one training standard deviation"
+    assert not sample.equals(local_models.perturbed_sample(row, scale, n=4000, seed=SEED + 1))
+
+
+def test_scaled_distance_uses_each_input_s_scale():
+    sample = pd.DataFrame({"a": [1.0, 4.0], "b": [2.0, 2.0 + 40.0]})
+    row, scale = pd.Series({"a": 1.0, "b": 2.0}), pd.Series({"a": 1.0, "b": 10.0})
+    assert local_models.scaled_distance(sample, row, scale).tolist() == [0.0, 5.0]
+
+
+def test_local_model_recovers_a_linear_black_box(train):
+    row, scale = train.iloc[0], local_models.input_scale(train, NAMES)
+    sample = local_models.perturbed_sample(row, scale)
+    truth = pd.Series({"x0": 0.30, "x1": -0.05, "x2": 0.0, "x3": 0.02, "x4": -0.10})
+    black_box = 0.7 + sample[NAMES].to_numpy() @ truth.to_numpy()
+    fit = local_models.explain_locally(sample, black_box, row, scale)
+    assert np.allclose(fit.model.per_unit, truth, atol=2e-3)
+    assert np.allclose(fit.model.coefficients, truth * scale, atol=2e-3)
+    assert fit.r2 > 0.999 and np.allclose(fit.local, black_box, atol=0.01)
+    exact = local_models.fit_local_model(sample, black_box, fit.weights, scale, alpha=0.0)
+    assert np.allclose(exact.per_unit, truth, atol=1e-10) and exact.intercept == pytest.approx(0.7)
+
+
+def test_fitting_does_not_change_its_inputs(train):
+    row, scale = train.iloc[0].copy(), local_models.input_scale(train, NAMES)
+    sample = local_models.perturbed_sample(row, scale, n=300)
+    before = sample.copy()
+    local_models.explain_locally(sample, logistic_box(sample), row, scale)
+    pd.testing.assert_frame_equal(sample, before)
+    pd.testing.assert_series_equal(row, train.iloc[0])
+
+
+def test_same_settings_as_lime_give_the_same_explanation(train):
+    row, scale = train.iloc[7], local_models.input_scale(train, NAMES)
+    sample = local_models.perturbed_sample(row, scale)
+    fit = local_models.explain_locally(sample, logistic_box(sample), row, scale)
+    calls = []
+
+    def counted(frame):
+        calls.append(len(frame))
+        return logistic_box(frame)
+
+    weights, score = local_models.lime_weights(train, row, counted, discretize_continuous=False,
+                                               sample_around_instance=True)
+    assert calls == [local_models.N_SAMPLES], "lime scores its whole sample in one call"
+    assert np.allclose(weights, fit.model.coefficients, atol=1e-8)
+    assert score == pytest.approx(fit.r2, abs=1e-8)
+
+
+def test_lime_s_default_explainer_finds_the_clear_answer_too(train):
+    # high x0 and low x1 both raise this customer's risk; x2..x4 do nothing
+    row = pd.Series({"x0": 1.5, "x1": 2.0, "x2": 0.0, "x3": -1.0, "x4": 2.0})
+    scale = local_models.input_scale(train, NAMES)
+    sample = local_models.perturbed_sample(row, scale)
+    fit = local_models.explain_locally(sample, logistic_box(sample), row, scale)
+    ours = fit.model.coefficients
+    assert set(local_models.top_k_by_size(ours, 2)) == {"x0", "x1"} and ours["x0"] > 0 > ours["x1"]
+    reasons = local_models.local_contributions(fit.model, row, train.mean())
+    default, _ = local_models.lime_weights(train, row, logistic_box)  # quartile bins, sampled from train
+    both = {"ours": reasons, "lime": default}
+    assert sorted(local_models.shared_reasons(both, k=2)) == ["x0", "x1"]
+    table = local_models.compare_reasons(both, k=2)
+    assert list(table.columns) == ["ours", "lime"] and table.index.tolist() == [1, 2]
+    assert set(table["lime"]) == {"x0", "x1"}
+
+
+def test_compare_reasons_pads_short_lists():
+    table = local_models.compare_reasons({"a": pd.Series({"x": 1.0, "y": -1.0}), "b": pd.Series({"x": 0.2, "y": 0.1})}, 2)
+    assert table["a"].tolist() == ["x", ""] and table["b"].tolist() == ["x", "y"]
+
+
+def test_practical_sample_is_the_customer_s_decile():
+    predictions = pd.Series(np.arange(100) / 100.0, index=np.arange(100) + 1000)
+    frame = pd.DataFrame({"x": np.arange(100)}, index=predictions.index)
+    near = local_models.practical_sample(frame, predictions, 1095)
+    assert near.index.tolist() == list(range(1090, 1100))
+
+
+def test_contributions_explain_the_gap_to_the_reference(train):
+    row, scale = train.iloc[5], local_models.input_scale(train, NAMES)
+    sample = local_models.perturbed_sample(row, scale, n=1000)
+    model = local_models.explain_locally(sample, logistic_box(sample), row, scale).model
+    reference = train.mean()
+    contributions = local_models.local_contributions(model, row, reference)
+    gap = model.predict(row.to_frame().T) - model.predict(reference.to_frame().T)
+    assert contributions.sum() == pytest.approx(float(gap[0]))
+    codes = local_models.local_reason_codes(model, row, reference, k=5)
+    assert codes["input"].tolist() == contributions[contributions > 0].sort_values(ascending=False).index.tolist()
+    assert codes["contribution"].is_monotonic_decreasing
+
+
+def test_figures(train):
+    row, scale = train.iloc[0], local_models.input_scale(train, NAMES)
+    sample = local_models.perturbed_sample(row, scale, n=200)
+    fit = local_models.explain_locally(sample, logistic_box(sample), row, scale)
+    distances = local_models.scaled_distance(sample, row, scale)
+    codes = local_models.local_reason_codes(fit.model, row, train.mean(), k=2)
+    figures = [
+        local_models.plot_ranked_predictions({"a": fit, "b": fit}, customer={"a": 0}),
+        local_models.plot_weights(distances, 2.0),
+        local_models.plot_coefficients({"ours": fit.model.coefficients, "again": fit.model.coefficients}, "t"),
+        local_models.plot_local_reason_codes(codes, "t"),
+    ]
+    assert all(isinstance(figure, Figure) for figure in figures)
+    assert len(figures[0].axes) >= 2
