@@ -1,0 +1,191 @@
+"""Adversarial search and random attack: checked against brute force, scikit-learn and shap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shap
+from sklearn.inspection import partial_dependence as sk_partial_dependence
+from sklearn.metrics import roc_auc_score
+
+from workshop_utils import attacks, data, guards, pdp, shapley
+from workshop_utils.cutoffs import best_f1_cutoff
+from workshop_utils.models import predict_default
+
+
+@pytest.fixture(scope="module")
+def ranges(parts):
+    return attacks.training_ranges(parts.train, data.MODEL_INPUTS)
+
+
+@pytest.fixture(scope="module")
+def X(parts):
+    return parts.test[data.MODEL_INPUTS].astype(float).iloc[:300]
+
+
+def test_training_ranges_are_the_observed_min_and_max(parts, ranges):
+    assert list(ranges.columns) == ["min", "max"] and list(ranges.index) == data.MODEL_INPUTS
+    assert ranges.loc["PAY_0"].tolist() == [-2.0, 8.0]
+    assert ranges.loc["LIMIT_BAL", "min"] == parts.train["LIMIT_BAL"].min()
+
+
+def test_extended_grid_runs_past_both_ends():
+    values = pd.Series(np.arange(100.0) * 1.5)
+    grid = attacks.extended_grid(values, beyond=0.5, resolution=10)
+    span = values.max() - values.min()
+    assert grid.min() == values.min() - 0.5 * span and grid.max() == values.max() + 0.5 * span
+    assert values.min() in grid and values.max() in grid and np.all(np.diff(grid) > 0)
+    status = attacks.extended_grid(pd.Series([-2, 0, 3, 8]))
+    assert np.array_equal(status, np.round(status)), "whole-number inputs get whole-number grids"
+
+
+def test_ice_beyond_the_domain_matches_scikit_learn_and_is_flat(model, X, ranges):
+    grid = attacks.extended_grid(X["LIMIT_BAL"], resolution=8)
+    ice = pdp.ice_curves(predict_default(model), X, "LIMIT_BAL", grid)
+    library = sk_partial_dependence(model, X, ["LIMIT_BAL"], kind="individual",
+                                    custom_values={"LIMIT_BAL": grid})
+    assert np.allclose(ice.to_numpy(), library["individual"][0], atol=1e-6)
+    report = attacks.domain_report({"LIMIT_BAL": ice}, ranges)
+    assert report.loc["LIMIT_BAL", "largest ICE move beyond the range"] == 0.0, "trees are flat beyond the data"
+
+
+def test_domain_report_finds_the_steepest_step():
+    curves = pd.DataFrame([[0.1, 0.1, 0.2, 0.3, 0.9, 0.9, 1.0]], columns=[-9.0, 0, 1, 2, 3, 4, 9])
+    report = attacks.domain_report({"x": curves}, pd.DataFrame({"min": [0.0], "max": [4.0]}, index=["x"]))
+    row = report.loc["x"]
+    assert row["step from"] == 2 and row["step to"] == 3
+    assert row["steepest PD step inside"] == pytest.approx(0.6)
+    assert row["largest ICE move beyond the range"] == pytest.approx(0.1)
+
+
+def test_small_changes_respect_the_budget_and_the_range(ranges):
+    assert attacks.small_changes("PAY_0", 1, ranges) == [0.0, 2.0]
+    assert attacks.small_changes("PAY_0", -2, ranges) == [-1.0], "never below the lowest status"
+    assert attacks.small_changes("PAY_AMT1", 50_000, ranges) == [45_000.0, 47_500.0, 52_500.0, 55_000.0]
+    assert attacks.small_changes("PAY_AMT1", 0, ranges) == [500.0, 1_000.0], "amounts never go negative"
+    for value in attacks.small_changes("BILL_AMT1", 123_456, ranges):
+        assert abs(value - 123_456) <= 0.1 * 123_456 + 1
+
+
+def test_probes_rank_local_shapley_values_like_shap(model, X):
+    ours = attacks.probe_inputs(shapley.xgb_contributions(model, X), k=3)
+    values = pd.DataFrame(shap.TreeExplainer(model).shap_values(X), index=X.index, columns=X.columns)
+    theirs = values.abs().apply(lambda row: row.nlargest(3).index.tolist(), axis=1, result_type="expand")
+    agree = (ours.to_numpy() == theirs.to_numpy()).all(axis=1).mean()
+    assert agree > 0.97, "ties at single precision may reorder a few rows, nothing more"
+    assert shapley.BIAS not in set(ours.to_numpy().ravel())
+
+
+def test_best_change_picks_the_extreme_candidate_first_on_ties():
+    predict = lambda f: (f["x"] / 10).to_numpy()
+    row = pd.Series({"x": 5.0, "z": 1.0})
+    assert attacks.best_change(predict, row, "x", [4.0, 6.0], raise_risk=True) == (6.0, 0.6)
+    assert attacks.best_change(predict, row, "x", [4.0, 6.0], raise_risk=False) == (4.0, 0.4)
+    assert attacks.best_change(lambda f: np.zeros(len(f)), row, "x", [3.0, 1.0], True) == (3.0, 0.0)
+    assert row.to_dict() == {"x": 5.0, "z": 1.0}
+
+
+def test_adversarial_search_agrees_with_brute_force(model, parts, X, ranges):
+    predict = predict_default(model)
+    cutoff, _ = best_f1_cutoff(parts.valid[data.TARGET], predict(parts.valid))
+    probes = attacks.probe_inputs(shapley.xgb_contributions(model, X), k=3)
+    before = X.copy()
+    result = attacks.adversarial_search(predict, X, probes, cutoff, ranges)
+    pd.testing.assert_frame_equal(X, before)
+    assert result.index.equals(X.index)
+    scores = predict(X)
+    for position, label in enumerate(X.index[:60]):
+        raise_risk = scores[position] < cutoff
+        best = [attacks.best_change(predict, X.loc[label], name, options, raise_risk)
+                for name in probes.loc[label]
+                if (options := attacks.small_changes(name, X.at[label, name], ranges))]
+        probabilities = [p for _, p in best]
+        extreme = max(probabilities) if raise_risk else min(probabilities)
+        assert result.at[label, "after"] == pytest.approx(extreme, abs=1e-6)
+    flipped = (result["before"] >= cutoff) != (result["after"] >= cutoff)
+    assert result["flipped"].equals(flipped)
+    assert result["adversarial"].equals(flipped & (result["toward"] >= attacks.BIG_MOVE))
+    assert (result["toward"] >= 0).all(), "a customer's own value is never worse than nothing"
+
+
+def test_adversarial_search_on_a_toy_cliff():
+    X = pd.DataFrame({"PAY_0": [1.0, 0.0, 5.0]}, index=["a", "b", "c"])
+    ranges = pd.DataFrame({"min": [-2.0], "max": [8.0]}, index=["PAY_0"])
+    cliff = lambda f: np.where(f["PAY_0"] >= 2, 0.7, 0.1)
+    result = attacks.adversarial_search(cliff, X, pd.DataFrame({1: ["PAY_0"] * 3}, index=X.index), 0.5, ranges)
+    assert result["adversarial"].tolist() == [True, False, False]
+    assert result.loc["a", ["new", "after"]].tolist() == [2.0, 0.7]
+
+
+def test_random_attack_is_seeded_and_shaped(ranges):
+    rows = attacks.random_attack(ranges, 300)
+    again = attacks.random_attack(ranges, 300)
+    pd.testing.assert_frame_equal(rows, again)
+    assert rows["kind"].value_counts().to_dict() == {"inside": 100, "beyond": 100, "missing": 100}
+    values = rows[ranges.index]
+    outside = values.lt(ranges["min"], axis=1) | values.gt(ranges["max"], axis=1)
+    inside = rows["kind"] == "inside"
+    assert not outside[inside].to_numpy().any() and values[inside].notna().all().all()
+    assert outside[rows["kind"] == "beyond"].any(axis=1).all()
+    missing = values[rows["kind"] == "missing"].isna().sum(axis=1)
+    assert missing.between(1, 3).all() and not values[rows["kind"] != "missing"].isna().any().any()
+    status = values[data.PAY_STATUS].dropna()
+    assert np.array_equal(status, np.round(status))
+    assert not attacks.random_attack(ranges, 300, seed=1).equals(rows)
+
+
+def test_flag_odd_applies_each_rule():
+    rows = pd.DataFrame({"x": [0.5, 2.0, np.nan, -1.0, np.nan]})
+    predict = lambda f: f["x"].fillna(0.95).clip(0, 1).to_numpy()
+    impossible = pd.Series([False, False, False, True, False])
+    flags = attacks.flag_odd(predict, rows, np.array([0.1, 0.9]), pd.Series({"x": 0.5}), impossible)
+    assert list(flags.columns) == list(attacks.ODD_RULES)
+    assert flags.to_numpy().tolist() == [
+        [False, False, False],  # an ordinary row
+        [True, False, False],   # scored 1.0: above every real customer
+        [True, True, False],    # blank scored 0.95, but 0.5 with the fill
+        [True, False, True],    # impossible, yet scored (0.0, below every real customer)
+        [True, True, False],
+    ]
+    refused = lambda f: np.full(len(f), np.nan)
+    assert not attacks.flag_odd(refused, rows, np.array([0.1, 0.9]), pd.Series({"x": 0.5}), impossible).any().any()
+
+
+def test_decisions_changed_by_missing():
+    predict = lambda f: f["x"].fillna(9).to_numpy() / 10
+    X = pd.DataFrame({"x": [1.0, 6.0, 2.0, 9.0]})
+    assert attacks.decisions_changed_by_missing(predict, X, "x", 0.5) == 0.5
+    assert X["x"].tolist() == [1.0, 6.0, 2.0, 9.0]
+
+
+def test_attack_bench_measures_consistently(model, parts, ranges):
+    X = parts.test[data.MODEL_INPUTS].astype(float).iloc[:500]
+    y = parts.test[data.TARGET].iloc[:500]
+    attack = attacks.random_attack(ranges, 90)
+    bench = attacks.AttackBench(X, y, parts.valid[data.MODEL_INPUTS], parts.valid[data.TARGET], ranges,
+                                attack, guards.check_rows(attack, ranges)["impossible"],
+                                parts.train[data.MODEL_INPUTS].median())
+    predict = predict_default(model)
+    measures = bench.measure(predict, shapley.xgb_contributions(model, X))
+    cutoff, _ = best_f1_cutoff(parts.valid[data.TARGET], predict(parts.valid))
+    assert measures["test AUC"] == pytest.approx(roc_auc_score(y, predict(X)))
+    assert measures["decisions changed by blank PAY_0"] == pytest.approx(
+        attacks.decisions_changed_by_missing(predict, X, "PAY_0", cutoff))
+    assert 0 <= measures["adversarial examples"] <= len(X) and 0 <= measures["attack rows flagged"] <= 90
+
+
+def test_figures_are_drawn(model, parts, ranges):
+    from matplotlib.figure import Figure
+
+    X = parts.test[data.MODEL_INPUTS].astype(float).iloc[:50]
+    ice = pdp.ice_curves(predict_default(model), X, "PAY_0", attacks.extended_grid(parts.train["PAY_0"]))
+    figure = attacks.plot_extended_ice({"PAY_0": (ice.mean(), ice.iloc[:3])}, parts.test, ranges)
+    assert isinstance(figure, Figure)
+    result = pd.DataFrame({"feature": ["PAY_0", None], "before": [0.6, 0.1], "after": [0.2, 0.1],
+                           "adversarial": [True, False]})
+    assert isinstance(attacks.plot_adversarial(result, 0.3, "t"), Figure)
+    scores = pd.Series([0.1, 0.5, 0.7])
+    kinds = pd.Series(["inside", "beyond", "missing"])
+    assert isinstance(attacks.plot_random_attack(scores, kinds, pd.Series([False, True, False]),
+                                                 np.array([0.0, 0.9]), "t"), Figure)
