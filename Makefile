@@ -17,10 +17,13 @@ test: install       ## the whole test suite: helpers, every lesson, release sync
 	$(BIN)/python -m pytest
 
 lab: install        ## JupyterLab on the student notebooks, localhost only, token on
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --no-browser
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
 
 release: install    ## regenerate notebooks/ from solutions/ with nbgrader
 	$(BIN)/workshop release
+
+slides: install     ## every lesson as an offline reveal.js deck in slides/ (npm fetches reveal.js once)
+	$(BIN)/workshop slides --out slides
 
 doctor: install     ## check Python, Java, memory, data and packages
 	$(BIN)/workshop doctor
@@ -33,4 +36,4 @@ lock:               ## re-pin requirements.lock from pyproject.toml (needs netwo
 	    --python-version 3.11 --universal -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info slides vendor/node_modules test-artifacts

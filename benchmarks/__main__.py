@@ -1,10 +1,12 @@
-"""`python -m benchmarks [lessons|helpers|all] [--repeat N] [--lesson NAME]`: print markdown tables."""
+"""`python -m benchmarks [lessons|helpers|grading|all] [--repeat N] [--lesson NAME] [--students N]
+[--jobs N]`: print markdown tables (`all` is lessons and helpers; grading a class is slow)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 
+from benchmarks.grading import benchmark_grading
 from benchmarks.helpers import benchmark_helpers
 from benchmarks.lessons import benchmark_lessons
 
@@ -20,15 +22,20 @@ def markdown(rows: list[dict[str, object]]) -> str:
 def main() -> None:
     """Run the chosen benchmarks and print their tables."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("what", nargs="?", default="all", choices=["lessons", "helpers", "all"])
+    parser.add_argument("what", nargs="?", default="all", choices=["lessons", "helpers", "grading", "all"])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--lesson", action="append")
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}\n")
     if args.what in ("lessons", "all"):
         print(markdown(benchmark_lessons(args.lesson, args.repeat)) + "\n")
     if args.what in ("helpers", "all"):
-        print(markdown(benchmark_helpers(args.repeat)))
+        print(markdown(benchmark_helpers(args.repeat)) + "\n")
+    if args.what == "grading":
+        lesson = (args.lesson or ["01_monotonic_xgboost"])[0]
+        print(markdown([benchmark_grading(lesson, args.students, args.jobs)]))
 
 
 if __name__ == "__main__":

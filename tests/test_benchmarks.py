@@ -7,6 +7,7 @@ import pytest
 from conftest import lessons_under_test
 
 from benchmarks.__main__ import markdown
+from benchmarks.grading import benchmark_grading
 from benchmarks.helpers import benchmark_helpers
 from benchmarks.lessons import benchmark_lessons
 
@@ -25,3 +26,8 @@ def test_helper_benchmarks_compare_with_libraries():
     rows = benchmark_helpers(repeat=1)
     assert len(rows) == 2 and all(row["helper_s"] > 0 and row["library_s"] > 0 for row in rows)
     assert markdown(rows).count("\n") == len(rows) + 1
+
+
+def test_class_grading_benchmark_runs():
+    row = benchmark_grading(students=2, jobs=2)
+    assert row["full_marks"] == "2/2" and row["grading_s"] > 0

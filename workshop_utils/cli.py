@@ -1,9 +1,10 @@
-"""The `workshop` command for instructors and learners: doctor, release, grade.
+"""The `workshop` command for instructors and learners: doctor, release, grade, slides.
 
 Example:
     $ workshop doctor
     $ workshop release
     $ workshop grade submitted/ --out graded/
+    $ workshop slides --out slides/
 """
 
 from __future__ import annotations
@@ -50,6 +51,21 @@ def grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def slides(args: argparse.Namespace) -> int:
+    """Export every lesson (or the chosen ones) as an offline reveal.js deck."""
+    from workshop_utils.slides import export_decks
+
+    try:
+        decks = export_decks(args.lesson or None, Path(args.out))
+    except (RuntimeError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for deck in decks:
+        print(f"wrote {deck}")
+    print(f"{len(decks)} deck(s) in {Path(args.out)}/: open any .slides.html in a browser, no network needed")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     main = argparse.ArgumentParser(prog="workshop", description="Responsible Machine Learning with Python: course tools.")
@@ -67,6 +83,10 @@ def parser() -> argparse.ArgumentParser:
     gra.add_argument("--memory-limit", default="4G",
                      help="memory a submission's kernel and its Java may hold together (default 4G)")
     gra.set_defaults(run=grade)
+    sli = commands.add_parser("slides", help="export lessons as offline reveal.js decks (needs npm once)")
+    sli.add_argument("--out", default="slides", help="folder for the decks (default: slides)")
+    sli.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    sli.set_defaults(run=slides)
     return main
 
 

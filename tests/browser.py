@@ -1,0 +1,118 @@
+"""Headless Chromium for the browser tests (slides and JupyterLab), shared by both.
+
+Chromium comes from Debian (`/usr/bin/chromium`), never from playwright's own download: when
+it is missing and we are root on a Debian-like machine with apt-get (as on a fresh CI machine),
+it is installed here; otherwise the test is skipped with the command that installs it.
+Pages are opened with every request to the internet blocked, so a test also proves that what
+it shows needs no network.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL = "sudo apt-get update && sudo apt-get install -y chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}
+APT_WAIT = ["-o", "DPkg::Lock::Timeout=600"]  # other jobs may hold apt's lock for a while
+
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+def _apt_install(package: str) -> None:
+    """``apt-get update`` then ``apt-get install -y package``; raise with apt's output on failure."""
+    env = {**os.environ, **APT_ENV}
+    for command in (["apt-get", *APT_WAIT, "update", "-qq"],
+                    ["apt-get", *APT_WAIT, "install", "-y", "-qq", "--no-install-recommends", package]):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
+        if done.returncode != 0:
+            raise RuntimeError(f"`{' '.join(command)}` failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+
+
+def can_apt_install() -> bool:
+    """True when we may install Debian packages ourselves: root, with apt-get, on Debian or Ubuntu."""
+    return (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+            and Path("/etc/debian_version").exists())
+
+
+@functools.cache
+def chromium() -> str:
+    """Path of Debian's Chromium, installed with apt-get first when missing and allowed;
+    otherwise skip the calling test, saying how to install it."""
+    if not CHROMIUM.exists() and can_apt_install():
+        _apt_install("chromium")
+    if not CHROMIUM.exists():
+        pytest.skip(f"headless Chromium is not installed: {INSTALL}")
+    return str(CHROMIUM)
+
+
+@functools.cache
+def npm() -> str:
+    """Path of npm (for the slides' reveal.js), installed with apt-get first when missing and
+    allowed; otherwise skip the calling test, saying how to install it."""
+    if shutil.which("npm") is None and can_apt_install():
+        _apt_install("npm")
+    found = shutil.which("npm")
+    if found is None:
+        pytest.skip("npm is not installed: sudo apt-get update && sudo apt-get install -y npm")
+    return found
+
+
+def is_local(url: str) -> bool:
+    """True for URLs that stay on this machine (files, inline data, the loopback address).
+
+    >>> [is_local(u) for u in ("file:///tmp/a.html", "http://127.0.0.1:8888/lab", "https://unpkg.com/x")]
+    [True, True, False]
+    """
+    parts = urlsplit(url)
+    return parts.scheme in {"file", "data", "blob", "about"} or (
+        parts.scheme in {"http", "https", "ws", "wss"} and (parts.hostname or "") in LOCAL_HOSTS)
+
+
+@contextmanager
+def browser(viewport: tuple[int, int] = (1280, 720)) -> Iterator:
+    """A fresh browser context on headless Chromium with every non-local request blocked; the
+    blocked URLs are collected in ``context.blocked`` (a list)."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium()
+    with sync_playwright() as playwright:
+        chrome = playwright.chromium.launch(executable_path=path, args=LAUNCH_ARGS, headless=True)
+        try:
+            context = chrome.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            context.blocked = []
+
+            def gate(route) -> None:
+                if is_local(route.request.url):
+                    route.continue_()
+                else:
+                    context.blocked.append(route.request.url)
+                    route.abort("blockedbyclient")
+
+            context.route("**/*", gate)
+            yield context
+            context.close()
+        finally:
+            chrome.close()
+
+
+def watch(page) -> list[str]:
+    """Collect the page's JavaScript errors, console errors and failed requests as strings."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"JS error: {error}"))
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error" else None)
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} ({req.failure})"))
+    return problems

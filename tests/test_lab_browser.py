@@ -1,0 +1,261 @@
+"""JupyterLab as a learner meets it: the server is started with the exact command of `make lab`
+(read from the Makefile), on a copy of the released lesson 1 so nothing in notebooks/ is ever
+written, and headless Chromium (internet blocked) opens the lesson with the token, runs its
+first code cells with Shift+Enter, and sees the outputs the solution notebook recorded. The
+server must refuse every request that lacks the token. At the end the server is shut down and
+no server or kernel process may be left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from browser import browser, watch
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = "01_monotonic_xgboost"
+RUN_CODE_CELLS = 3  # imports, the data preview table, the split sizes
+ARTIFACTS = ROOT / "test-artifacts" / "lab"
+START_TIMEOUT_S = 120
+RUN_TIMEOUT_MS = 240_000
+QUIET_SETTINGS = {  # no news pop-up over the notebook, no autosave
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                         "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab server."""
+
+    base: str
+    token: str
+    proc: subprocess.Popen
+    log: Path
+
+
+def make_lab_command(port: int) -> list[str]:
+    """The `lab` recipe of the Makefile, with this venv's bin/ and ``port`` filled in."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^lab:.*\n\t(.+)$", makefile, re.M)
+    assert recipe, "the Makefile has no `lab` target"
+    line = recipe.group(1).replace("$(BIN)", str(Path(sys.executable).parent)).replace("$(PORT)", str(port))
+    line = re.sub(r"\$\(if [^\n]*?--allow-root\)", "", line)  # a root-only switch, added below
+    assert "$(" not in line, f"unexpected make variable in the lab recipe: {line}"
+    argv = line.split()
+    if os.geteuid() == 0 and "--allow-root" not in argv:
+        argv.append("--allow-root")  # CI runs as root; a learner does not
+    return argv
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def status(url: str, token: str | None = None) -> tuple[int, str]:
+    """HTTP status and Location header of a GET, redirects not followed (0 when nothing answers)."""
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"} if token else {})
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=10) as answer:
+            return answer.status, answer.headers.get("Location", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+    except (urllib.error.URLError, OSError):
+        return 0, ""
+
+
+def _stop(lab: Lab) -> list[str]:
+    """Shut the server down (kernels first, through its API), then make sure of it; return the
+    processes that had to be killed."""
+    family = []
+    try:
+        family = psutil.Process(lab.proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        pass
+    try:
+        urllib.request.urlopen(urllib.request.Request(
+            f"{lab.base}/api/shutdown", method="POST", headers={"Authorization": f"token {lab.token}"}), timeout=20)
+    except (urllib.error.URLError, OSError):
+        pass
+    try:
+        lab.proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pass
+    left = []
+    if lab.proc.poll() is None:
+        left.append(f"server {lab.proc.pid}")
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(lab.proc.pid, signal.SIGKILL)
+        lab.proc.wait(timeout=10)
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            left.append(f"{process.pid} {' '.join(process.cmdline()[:4])}")
+            process.kill()
+    return left
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory):
+    """`make lab` on a copy of the released lesson, with a known token; stopped afterwards."""
+    released = ROOT / "notebooks" / LESSON / f"{LESSON}.ipynb"
+    if not released.exists():
+        pytest.skip(f"{released} is missing: run `make release`")
+    course = tmp_path_factory.mktemp("lab")
+    shutil.copytree(released.parent, course / "notebooks" / LESSON)
+    for name, values in QUIET_SETTINGS.items():
+        (course / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
+        (course / "settings" / name).write_text(json.dumps(values))
+    token = secrets.token_hex(24)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
+    env.update(JUPYTER_TOKEN=token, JUPYTER_CONFIG_DIR=str(course / "config"),
+               JUPYTER_RUNTIME_DIR=str(course / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(course / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(course / "workspaces"))
+    port = free_port()
+    log = course / "lab.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(make_lab_command(port), cwd=course, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    server = Lab(f"http://127.0.0.1:{port}", token, proc, log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while status(f"{server.base}/api/status", token)[0] != 200:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"jupyter lab did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+    except BaseException:
+        _stop(server)
+        raise
+    yield server
+    left = _stop(server)
+    assert not left, f"processes outlived the server and were killed: {left}"
+
+
+def test_server_refuses_requests_without_the_token(lab: Lab) -> None:
+    assert status(f"{lab.base}/api/contents")[0] == 403
+    assert status(f"{lab.base}/api/contents", token="not-the-token")[0] == 403
+    assert status(f"{lab.base}/api/kernels")[0] == 403
+    code, where = status(f"{lab.base}/lab")
+    assert code == 403 or (code == 302 and "/login" in where), (code, where)
+    code, where = status(f"{lab.base}/lab/tree/{LESSON}/{LESSON}.ipynb")
+    assert code == 403 or (code == 302 and "/login" in where), (code, where)
+    assert status(f"{lab.base}/api/contents/{LESSON}", token=lab.token)[0] == 200
+
+
+def test_browser_without_the_token_gets_the_login_page(lab: Lab) -> None:
+    with browser() as context:
+        page = context.new_page()
+        page.goto(f"{lab.base}/lab/tree/{LESSON}/{LESSON}.ipynb")
+        assert "/login" in page.url
+        assert page.locator("input[type=password]").count() >= 1  # the token (and a new password)
+        assert page.locator(".jp-Notebook").count() == 0
+
+
+class _TableHeader(HTMLParser):
+    """The column names of the first table in some HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self._in = False
+        self._rows = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._rows += tag == "tr"
+        self._in = tag == "th" and self._rows == 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in and data.strip():
+            self.names.append(data.strip())
+
+
+def expected_outputs(cells: list[nbformat.NotebookNode]) -> dict[int, dict[str, list[str]]]:
+    """For each cell, what its solution outputs show: printed lines and table columns."""
+    expected: dict[int, dict[str, list[str]]] = {}
+    for index, cell in enumerate(cells):
+        lines, columns = [], []
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream" and output.name == "stdout":
+                lines += [line.strip() for line in output.text.splitlines() if line.strip()]
+            html = output.get("data", {}).get("text/html", "")
+            if "<table" in html:
+                header = _TableHeader()
+                header.feed(html)
+                columns += header.names
+        if lines or columns:
+            expected[index] = {"lines": lines, "columns": columns}
+    return expected
+
+
+def test_lesson_opens_and_its_first_cells_run(lab: Lab) -> None:
+    released = nbformat.read(ROOT / "notebooks" / LESSON / f"{LESSON}.ipynb", 4)
+    solution = nbformat.read(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb", 4)
+    code = [i for i, cell in enumerate(released.cells) if cell.cell_type == "code"][:RUN_CODE_CELLS]
+    last = code[-1]
+    expected = {i: e for i, e in expected_outputs(solution.cells[: last + 1]).items() if i in code}
+    assert any(e["lines"] for e in expected.values()) and any(e["columns"] for e in expected.values()), \
+        "the solution's first cells should print something and show a table"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with browser() as context:
+        page = context.new_page()
+        problems = watch(page)
+        page.goto(f"{lab.base}/lab/tree/{LESSON}/{LESSON}.ipynb?token={lab.token}")
+        page.wait_for_function(
+            """() => (document.querySelector('.jp-NotebookPanel .jp-KernelName') || {}).innerText?.startsWith('Python')
+                     && document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle'""",
+            timeout=RUN_TIMEOUT_MS)
+        cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+        page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length === n",
+                               arg=len(released.cells), timeout=RUN_TIMEOUT_MS)  # cells render in batches
+        cells.first.click()
+        for _ in range(last + 1):  # Shift+Enter: run this cell, move to the next
+            page.keyboard.press("Shift+Enter")
+        for index, shown in expected.items():
+            outputs = cells.nth(index).locator(".jp-OutputArea-output")
+            for line in shown["lines"]:
+                outputs.get_by_text(line, exact=False).first.wait_for(timeout=RUN_TIMEOUT_MS)
+            if shown["columns"]:
+                table = outputs.locator("table").first
+                table.wait_for(timeout=RUN_TIMEOUT_MS)
+                header = table.locator("thead").inner_text()
+                missing = [name for name in shown["columns"] if name not in header]
+                assert not missing, f"cell {index}: table lacks columns {missing}"
+        page.wait_for_function("document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                               "?.getAttribute('data-status') === 'idle'", timeout=RUN_TIMEOUT_MS)
+        for index in code:
+            prompt = cells.nth(index).locator(".jp-InputPrompt").inner_text()
+            assert re.search(r"\[\d+\]", prompt), f"cell {index} did not run (prompt {prompt!r})"
+            text = cells.nth(index).locator(".jp-OutputArea").inner_text() if cells.nth(index).locator(
+                ".jp-OutputArea").count() else ""
+            assert "Traceback" not in text and not re.search(r"\b\w+Error\b:", text), f"cell {index} failed:\n{text}"
+        cells.nth(last).scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"{LESSON}.png"))
+        assert not context.blocked, f"JupyterLab reached for the network: {context.blocked}"
+        errors = [p for p in problems if p.startswith("JS error")]
+        assert not errors, "\n".join(errors)
