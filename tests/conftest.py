@@ -41,3 +41,12 @@ def constraints(parts: data.Split) -> dict[str, int]:
 @pytest.fixture(scope="session")
 def model(parts: data.Split, constraints: dict[str, int]) -> xgb.XGBClassifier:
     return fit_xgboost(parts.train, parts.valid, data.MODEL_INPUTS, data.TARGET, constraints)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close the figures a test drew, so a long run does not pile up open matplotlib figures."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -67,14 +67,23 @@ def constraint_param(constraints: Mapping[str, int] | None) -> dict[str, int]:
     return {name: int(sign) for name, sign in (constraints or {}).items() if sign}
 
 
+def gbm_params(constraints: Mapping[str, int] | None = None, **overrides: object) -> dict[str, object]:
+    """``GBM_PARAMS`` with ``overrides`` and the constraints; with ``stopping_rounds=0`` the
+    stopping metric and tolerance are dropped, as H2O ignores them (and warns) then."""
+    params = {**GBM_PARAMS, **overrides}
+    if not params["stopping_rounds"]:
+        params.pop("stopping_metric", None)
+        params.pop("stopping_tolerance", None)
+    if constraint_param(constraints):
+        params["monotone_constraints"] = constraint_param(constraints)
+    return params
+
+
 def fit_h2o_gbm(train: pd.DataFrame, valid: pd.DataFrame, inputs: Sequence[str], target: str,
                 constraints: Mapping[str, int] | None = None, **overrides: object) -> H2OGradientBoostingEstimator:
     """Train a seeded H2O GBM classifier, stopping early on validation AUC; ``constraints``
     maps input names to +1/-1 monotonicity constraints (0 or absent: unconstrained)."""
-    params = {**GBM_PARAMS, **overrides}
-    if constraint_param(constraints):
-        params["monotone_constraints"] = constraint_param(constraints)
-    model = H2OGradientBoostingEstimator(**params)
+    model = H2OGradientBoostingEstimator(**gbm_params(constraints, **overrides))
     model.train(x=list(inputs), y=target, training_frame=to_h2o(train, inputs, target),
                 validation_frame=to_h2o(valid, inputs, target))
     return model

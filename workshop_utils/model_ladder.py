@@ -290,15 +290,11 @@ def h2o_cross_validated_predictions(frame: pd.DataFrame, folds: Sequence[int], i
     import h2o
     from h2o.estimators import H2OGradientBoostingEstimator
 
-    from workshop_utils.h2o_models import GBM_PARAMS, constraint_param, from_h2o, to_h2o
+    from workshop_utils.h2o_models import from_h2o, gbm_params, to_h2o
 
     folds = np.asarray(folds)
-    params = {**GBM_PARAMS, **GBM_OVERRIDES, **overrides, "ntrees": int(ntrees), "stopping_rounds": 0,
-              "score_tree_interval": int(ntrees)}
-    for name in ("stopping_metric", "stopping_tolerance"):  # meaningless without early stopping
-        params.pop(name, None)
-    if constraint_param(constraints):
-        params["monotone_constraints"] = constraint_param(constraints)
+    params = gbm_params(constraints, **{**GBM_OVERRIDES, **overrides, "ntrees": int(ntrees),
+                                        "stopping_rounds": 0, "score_tree_interval": int(ntrees)})
     uploaded = to_h2o(frame, inputs, target)
     uploaded["fold"] = h2o.H2OFrame(pd.DataFrame({"fold": folds.astype(float)}))
     out = np.full(len(frame), np.nan)
