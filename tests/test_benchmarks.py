@@ -3,13 +3,15 @@ at most 3 GB for the kernel and Java together (measured in a fresh kernel)."""
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 from conftest import lessons_under_test
 
 from benchmarks.__main__ import markdown
 from benchmarks.grading import benchmark_grading
 from benchmarks.helpers import benchmark_helpers
-from benchmarks.lessons import benchmark_lessons
+from benchmarks.lessons import run_once
 
 BUDGET_SECONDS = 90
 BUDGET_GB = 3.0
@@ -17,9 +19,14 @@ BUDGET_GB = 3.0
 
 @pytest.mark.parametrize("lesson", lessons_under_test())
 def test_lesson_keeps_the_budget(lesson):
-    (row,) = benchmark_lessons([lesson], repeat=1)
-    assert row["median_s"] <= BUDGET_SECONDS, row
-    assert 0.1 < row["peak_gb"] <= BUDGET_GB, row
+    """One run in a fresh kernel; if it is over the time budget, two more, and the median of the
+    three decides (a busy moment on a shared machine is not the lesson's fault)."""
+    runs = [run_once(lesson)]
+    if runs[0][0] > BUDGET_SECONDS:
+        runs += [run_once(lesson) for _ in range(2)]
+    seconds, peak_gb = statistics.median(s for s, _ in runs), max(gb for _, gb in runs)
+    assert seconds <= BUDGET_SECONDS, f"{lesson}: {seconds:.1f} s (runs: {runs})"
+    assert 0.1 < peak_gb <= BUDGET_GB, f"{lesson}: peak {peak_gb:.2f} GB"
 
 
 def test_helper_benchmarks_compare_with_libraries():

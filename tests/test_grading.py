@@ -122,3 +122,15 @@ def test_feedback_is_written_for_every_grade(graded):
 
 def test_submissions_are_never_modified(graded):
     assert graded["unchanged"]
+
+
+def test_grading_processes_let_openmp_threads_sleep(monkeypatch, tmp_path):
+    """Each grading process (and so its kernel) gets OMP_WAIT_POLICY=PASSIVE, whatever the caller set."""
+    from workshop_utils import grading
+
+    seen = {}
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    monkeypatch.setattr(grading.subprocess, "Popen", lambda command, **options: seen.update(options))
+    grading.run_job("ann", "01_monotonic_xgboost", tmp_path / "x.ipynb", 120, "4G", tmp_path)
+    assert seen["env"]["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert seen["env"]["PATH"] == grading.os.environ["PATH"]

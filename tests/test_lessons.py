@@ -95,3 +95,14 @@ def test_key_figures_are_recorded(lesson):
     text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
     figures = json.loads(text)
     assert figures, "the key-figures cell prints a JSON object"
+
+
+def test_readme_lists_every_lesson_with_its_measured_run_time():
+    """The README's lesson table and measured figures name every lesson, with real numbers."""
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    for lesson in lesson_names():
+        row = re.search(rf"^\| \d+ \| \[[^]]+\]\(notebooks/{lesson}/{lesson}\.ipynb\) \|.*\| (\d+) s \|$", readme, re.M)
+        assert row, f"README's lesson table has no row with a run time for {lesson}"
+        assert int(row.group(1)) <= 90, f"{lesson}: README says it takes over the 90 s budget"
+        assert re.search(rf"^\| {lesson} \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", readme, re.M), \
+            f"README's measured figures have no row for {lesson}"
