@@ -46,6 +46,7 @@ SURVEY = """() => {
                  height: box.height, text: slide.innerText.trim().length,
                  images: slide.querySelectorAll('img').length,
                  plots: slide.querySelectorAll('.jp-OutputArea-output img').length,
+                 plotHeights: Array.from(slide.querySelectorAll('.jp-OutputArea-output img')).map(i => i.getBoundingClientRect().height),
                  broken: Array.from(slide.querySelectorAll('img')).filter(i => !(i.complete && i.naturalWidth)).length,
                  code});
     });
@@ -173,6 +174,13 @@ def test_no_code_overflows_its_slide(decks: dict[str, Deck], lesson: str) -> Non
                                 f"{block['longest']} characters and needs {block['scroll']} px of "
                                 f"{block['client']}: {longest.strip()[:60]!r}")
     assert not too_wide, "code wider than the slide (about 120 characters fit):\n" + "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_plot_fits_its_slide(decks: dict[str, Deck], lesson: str) -> None:
+    tall = [f"slide {s['h']}.{s['v']}: {height:.0f} px" for s in decks[lesson].slides
+            for height in s["plotHeights"] if height > slides.PLOT_HEIGHT_PX + TOLERANCE_PX]
+    assert not tall, f"{lesson}: plots taller than {slides.PLOT_HEIGHT_PX} px: {tall}"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

@@ -61,6 +61,10 @@ CODE_FONT_PX = 16
 """Code size on a slide: a line of 120 characters fits a 1280 px slide (nbconvert's 19 px fits
 about 100); a 1920x1080 projector shows it at 24 px."""
 
+PLOT_HEIGHT_PX = 540
+"""Tallest a plot may be drawn on a slide (scaled down, same shape), so a plot and the line of
+code that drew it fit the 720 px slide together."""
+
 # The deck's page: nbconvert's reveal template, less the parts that reach for a CDN no matter
 # what (mermaid is an ES module, which browsers refuse to load from file://; the widget
 # manager comes from unpkg), with code a little smaller and narrower prompts.
@@ -72,9 +76,10 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 <style type="text/css">
 :root { --jp-code-font-size: @CODE_FONT@px; --jp-cell-prompt-width: 64px; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { font-size: 14px; }
+.reveal .jp-OutputArea-output img { max-height: @PLOT_HEIGHT@px; width: auto; }
 </style>
 {% endblock notebook_css %}
-""".replace("@CODE_FONT@", str(CODE_FONT_PX))
+""".replace("@CODE_FONT@", str(CODE_FONT_PX)).replace("@PLOT_HEIGHT@", str(PLOT_HEIGHT_PX))
 
 
 def locked_versions(vendor: Path = VENDOR) -> dict[str, str]:
