@@ -42,14 +42,6 @@ def test_default_width_is_lime_s():
     assert local_models.kernel_width(19) == pytest.approx(np.sqrt(19) * 0.75)
 
 
-def test_weighted_r2_matches_scikit_learn():
-    rng = np.random.default_rng(1)
-    y, predicted, weights = rng.normal(size=50), rng.normal(size=50), rng.uniform(size=50)
-    assert local_models.weighted_r2(y, predicted, weights) == pytest.approx(
-        r2_score(y, predicted, sample_weight=weights), abs=1e-12)
-    assert local_models.weighted_r2(y, y, weights) == 1.0
-
-
 def test_perturbed_sample_is_seeded_and_centred_on_the_customer(train):
     row, scale = train.iloc[3], local_models.input_scale(train, NAMES)
     sample = local_models.perturbed_sample(row, scale, n=4000)

@@ -48,3 +48,17 @@ def test_rows_at_percentiles_pick_by_rank():
     predictions = pd.Series(np.linspace(0, 1, 101), index=np.arange(100, 201))
     rows = pdp.rows_at_percentiles(predictions, [0, 10, 50, 100])
     assert rows.tolist() == [100, 110, 150, 200]
+
+
+def test_score_versions_makes_one_call_and_keeps_each_version_s_rows_together():
+    calls = []
+
+    def predict(frame: pd.DataFrame) -> np.ndarray:
+        calls.append(len(frame))
+        return (frame["x"] + 100 * frame["v"]).to_numpy()
+
+    X = pd.DataFrame({"x": [1.0, 2.0, 3.0], "v": [0.0, 0.0, 0.0]}, index=[7, 5, 9])
+    scores = pdp.score_versions(predict, [X.assign(v=version) for version in range(4)])
+    assert calls == [12]
+    assert scores.shape == (4, 3)
+    assert scores.tolist() == [[1.0 + 100 * v, 2.0 + 100 * v, 3.0 + 100 * v] for v in range(4)]

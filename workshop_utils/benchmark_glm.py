@@ -60,10 +60,14 @@ def validation_logloss(train: pd.DataFrame, valid: pd.DataFrame, inputs: Sequenc
 
 
 def glm_coefficients(model: Pipeline) -> pd.Series:
-    """Coefficients on the standardised scale (log-odds per standard deviation of the input),
-    largest in size first."""
-    coefficients = pd.Series(model[-1].coef_[0], index=model.feature_names_in_)
-    return coefficients.reindex(coefficients.abs().sort_values(ascending=False, kind="stable").index)
+    """The fitted coefficients by input name, in the model's input order, in log-odds per
+    standard deviation of the input (the pipeline standardises its inputs first).
+
+    >>> frame = pd.DataFrame({"x": [0, 1, 2, 3, 4, 5], "z": [1, 0, 1, 0, 1, 0], "y": [0, 0, 1, 0, 1, 1]})
+    >>> glm_coefficients(fit_benchmark_glm(frame, ["x", "z"], "y", C=1.0)).index.tolist()
+    ['x', 'z']
+    """
+    return pd.Series(model[-1].coef_[0], index=list(model.feature_names_in_), name="coefficient")
 
 
 def compare_residuals(first: pd.Series, second: pd.Series,

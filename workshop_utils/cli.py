@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from workshop_utils.grading import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
+
 
 def doctor(_: argparse.Namespace) -> int:
     """Check the machine; exit 1 when anything needs fixing."""
@@ -79,9 +81,10 @@ def parser() -> argparse.ArgumentParser:
     gra.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: graded)")
     gra.add_argument("--lesson", action="append", help="grade only this lesson (repeatable; default: every lesson submitted)")
     gra.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
-    gra.add_argument("--cell-timeout", type=int, default=120, help="seconds a cell may run (default 120)")
-    gra.add_argument("--memory-limit", default="4G",
-                     help="memory a submission's kernel and its Java may hold together (default 4G)")
+    gra.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
+                     help=f"seconds a cell may run (default {DEFAULT_CELL_TIMEOUT})")
+    gra.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT,
+                     help=f"memory a submission's kernel and its Java may hold together (default {DEFAULT_MEMORY_LIMIT})")
     gra.set_defaults(run=grade)
     sli = commands.add_parser("slides", help="export lessons as offline reveal.js decks (needs npm once)")
     sli.add_argument("--out", default="slides", help="folder for the decks (default: slides)")

@@ -42,6 +42,10 @@ RESTART_ERRORS = {"MemoryLimitExceeded", "KernelDied", "CellTimeoutError"}
 DEFAULT_MEMORY_LIMIT = "4G"
 """Memory a submission's kernel (and its Java) may hold: a lesson needs at most 3 GB."""
 
+DEFAULT_CELL_TIMEOUT = 120
+"""Seconds one cell of a submission may run: several times the slowest cell of any lesson (lesson
+08's cross-validation, 25 to 34 s in the runs measured on a 2-core machine)."""
+
 QUIET_THREADS = {"OMP_WAIT_POLICY": "PASSIVE"}
 """Set for every grading process and its kernel: OpenMP threads (XGBoost's, scikit-learn's) sleep
 instead of spinning while they wait, so two submissions graded at once on 2 cores do not burn
@@ -158,7 +162,7 @@ def autograde_config(work: Path, cell_timeout: int) -> Config:
     return config
 
 
-def grade_one(student: str, lesson: str, notebook_path: Path, work: Path, cell_timeout: int = 120,
+def grade_one(student: str, lesson: str, notebook_path: Path, work: Path, cell_timeout: int = DEFAULT_CELL_TIMEOUT,
               memory_limit: str = DEFAULT_MEMORY_LIMIT, root: Path = PROJECT_ROOT) -> GradeResult:
     """Grade one submission inside the scratch folder ``work`` (this process; see ``grade_class``
     for the isolated, parallel version)."""
@@ -261,7 +265,7 @@ def find_submissions(submitted: Path, lessons: list[str] | None = None) -> list[
 
 
 def grade_class(submitted: Path, out: Path, lessons: list[str] | None = None, jobs: int = 1,
-                cell_timeout: int = 120, memory_limit: str = DEFAULT_MEMORY_LIMIT,
+                cell_timeout: int = DEFAULT_CELL_TIMEOUT, memory_limit: str = DEFAULT_MEMORY_LIMIT,
                 job_timeout: float = 1800,
                 progress: Callable[[GradeResult], None] | None = None) -> list[GradeResult]:
     """Grade every submission (``jobs`` at a time), write ``grades.csv`` and feedback to ``out``."""

@@ -29,10 +29,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.linear_model import Ridge
+from sklearn.metrics import r2_score
 
 from workshop_utils import SEED
 from workshop_utils.plots import RISK_DOWN, RISK_UP, plot_reason_codes  # (picks the headless backend)
-from workshop_utils.shapley import reason_codes, top_reasons
+from workshop_utils.shapley import largest_first, reason_codes, top_reasons
 
 N_SAMPLES = 5000
 """Size of the perturbed sample (the ``lime`` package's default ``num_samples``)."""
@@ -144,17 +145,6 @@ def fit_local_model(X: pd.DataFrame, y: np.ndarray, weights: np.ndarray, scale: 
                       scale[names].astype(float))
 
 
-def weighted_r2(y: np.ndarray, predicted: np.ndarray, weights: np.ndarray) -> float:
-    """Weighted R²: 1 - Σw(y - ŷ)² / Σw(y - ȳ_w)², where ȳ_w is the weighted mean of ``y``.
-
-    >>> weighted_r2(np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 1.0]), np.array([1.0, 1.0, 0.0]))
-    1.0
-    """
-    y, predicted, weights = (np.asarray(a, dtype=float) for a in (y, predicted, weights))
-    centre = np.average(y, weights=weights)
-    return float(1.0 - np.sum(weights * (y - predicted) ** 2) / np.sum(weights * (y - centre) ** 2))
-
-
 @dataclass(frozen=True)
 class LocalFit:
     """One local explanation: the model, the sample's weights, the black box's and the local
@@ -179,7 +169,8 @@ def explain_locally(sample: pd.DataFrame, black_box: np.ndarray, row: pd.Series,
     model = fit_local_model(sample[list(row.index)], black_box, weights, scale, alpha)
     local = model.predict(sample)
     black_box = np.asarray(black_box, dtype=float)
-    return LocalFit(model, weights, black_box, local, weighted_r2(black_box, local, weights))
+    return LocalFit(model, weights, black_box, local,
+                    float(r2_score(black_box, local, sample_weight=weights)))
 
 
 def practical_sample(frame: pd.DataFrame, predictions: pd.Series, label: object,
@@ -256,7 +247,7 @@ def top_k_by_size(weights: pd.Series, k: int = 3) -> list[str]:
     >>> top_k_by_size(pd.Series({"a": 0.1, "b": -0.5, "c": 0.3}), 2)
     ['b', 'c']
     """
-    return list(weights.abs().sort_values(ascending=False, kind="stable").index[:k])
+    return list(largest_first(weights).index[:k])
 
 
 def compare_reasons(explanations: Mapping[str, pd.Series], k: int = 3) -> pd.DataFrame:

@@ -38,16 +38,20 @@ def blanked_copies(X: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
     >>> blanked_copies(pd.DataFrame({"a": [1, 2], "b": [3, 4]}), ["a", "b"]).to_dict("list")
     {'a': [1.0, 2.0, nan, nan, 1.0, 2.0], 'b': [3.0, 4.0, 3.0, 4.0, nan, nan]}
     """
-    blocks = [X, *(X.assign(**{name: np.nan}) for name in inputs)]
-    return pd.concat(blocks, ignore_index=True).astype({name: "float64" for name in inputs})
+    return pd.concat(blanked_versions(X, inputs), ignore_index=True)
+
+
+def blanked_versions(X: pd.DataFrame, inputs: Sequence[str]) -> list[pd.DataFrame]:
+    """The blocks of :func:`blanked_copies`, unstacked: ``X``, then ``X`` with each input missing."""
+    return [X.astype({name: "float64" for name in inputs}),
+            *(X.assign(**{name: np.nan}) for name in inputs)]
 
 
 def loco_contributions(predict: Predict, X: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
     """One row per row of ``X``, one column per input: prediction minus prediction with that
-    input missing. Scores :func:`blanked_copies` in a single ``predict`` call."""
+    input missing. Scores every :func:`blanked_copies` block in a single ``predict`` call."""
     inputs = list(inputs)
-    scores = np.asarray(predict(blanked_copies(X, inputs)), dtype=float)
-    scores = scores.reshape(1 + len(inputs), len(X))
+    scores = pdp.score_versions(predict, blanked_versions(X, inputs))
     return pd.DataFrame((scores[0] - scores[1:]).T, index=X.index, columns=inputs)
 
 
@@ -196,7 +200,7 @@ def plot_reason_grid(contributions: pd.DataFrame, rows: pd.Series, predictions: 
                                 squeeze=False)
     for axes, (percentile, label) in zip(grid.ravel(), rows.items()):
         row = contributions.loc[label]
-        shown = row.reindex(row.abs().sort_values(ascending=False, kind="stable").index[:top])[::-1]
+        shown = shapley.largest_first(row)[:top][::-1]
         axes.barh([_short_label(name, values.loc[label, name]) for name in shown.index],
                   shown.to_numpy(), color=[RISK_UP if v > 0 else RISK_DOWN for v in shown])
         axes.axvline(0, color="0.3", linewidth=0.8)
@@ -223,7 +227,7 @@ def plot_ensemble_loco(members: Sequence[pd.DataFrame], rows: pd.Series, top: in
                                 squeeze=False)
     for axes, (percentile, label) in zip(grid.ravel(), rows.items()):
         row = mean.loc[label]
-        names = row.abs().sort_values(ascending=False, kind="stable").index[:top][::-1]
+        names = shapley.largest_first(row).index[:top][::-1]
         positions = np.arange(len(names))
         axes.barh(positions, row[names].to_numpy(), color=[RISK_UP if v > 0 else RISK_DOWN for v in row[names]],
                   alpha=0.6)

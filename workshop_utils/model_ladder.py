@@ -30,6 +30,7 @@ from sklearn.svm import l1_min_c
 from tqdm import tqdm
 
 from workshop_utils import SEED
+from workshop_utils.benchmark_glm import glm_coefficients
 from workshop_utils.cutoffs import best_f1_cutoff, decide
 from workshop_utils.pdp import Predict
 from workshop_utils.plots import RISK_DOWN, RISK_UP  # also picks the headless backend if needed
@@ -86,16 +87,6 @@ def fit_lasso(X: pd.DataFrame, y: Sequence[int], C: float) -> Pipeline:
     """
     return Pipeline([("scale", StandardScaler()),
                      ("lasso", LogisticRegression(C=float(C), **LASSO_PARAMS))]).fit(X, np.asarray(y))
-
-
-def glm_coefficients(pipeline: Pipeline) -> pd.Series:
-    """The fitted coefficients by input name, in log-odds per standard deviation of the input.
-
-    >>> X = pd.DataFrame({"a": [0.0, 1, 2, 3, 4, 5], "b": [1.0, 0, 1, 0, 1, 0]})
-    >>> glm_coefficients(fit_lasso(X, [0, 0, 0, 1, 1, 1], C=10.0)).index.tolist()
-    ['a', 'b']
-    """
-    return pd.Series(pipeline[-1].coef_[0], index=list(pipeline.feature_names_in_), name="coefficient")
 
 
 def selected_inputs(coefficients: pd.Series, tolerance: float = 0.0) -> list[str]:

@@ -1,7 +1,8 @@
 """Partial dependence and individual conditional expectation (ICE), for any model.
 
 The functions take a ``predict`` callable (a frame in, one probability per row out), so the same
-code serves XGBoost, H2O and scikit-learn models. Every grid point is scored in one call.
+code serves XGBoost, H2O and scikit-learn models. Every grid point is scored in one call
+(``score_versions``, which sensitivity analysis and LOCO use too).
 
 Example:
     >>> import pandas as pd
@@ -36,6 +37,18 @@ def make_grid(values: pd.Series, resolution: int = 20,
     return np.unique(np.quantile(values.dropna().to_numpy(dtype=float), levels))
 
 
+def score_versions(predict: Predict, versions: Sequence[pd.DataFrame]) -> np.ndarray:
+    """Predictions for several versions of the same rows (equal-length frames with the same
+    columns), stacked and scored in ONE ``predict`` call: one row of scores per version.
+
+    >>> X = pd.DataFrame({"x": [1.0, 2.0]})
+    >>> score_versions(lambda f: f["x"].to_numpy(), [X, X * 10]).tolist()
+    [[1.0, 2.0], [10.0, 20.0]]
+    """
+    stacked = pd.concat(versions, ignore_index=True)
+    return np.asarray(predict(stacked), dtype=float).reshape(len(versions), len(versions[0]))
+
+
 def ice_curves(predict: Predict, X: pd.DataFrame, feature: str,
                grid: Sequence[float]) -> pd.DataFrame:
     """One row per row of ``X``, one column per grid value: the prediction with ``feature`` set
@@ -46,8 +59,7 @@ def ice_curves(predict: Predict, X: pd.DataFrame, feature: str,
     [10.0, 10.0]
     """
     grid = np.asarray(grid, dtype=float)
-    stacked = pd.concat([X.assign(**{feature: value}) for value in grid], ignore_index=True)
-    scores = np.asarray(predict(stacked), dtype=float).reshape(len(grid), len(X))
+    scores = score_versions(predict, [X.assign(**{feature: value}) for value in grid])
     return pd.DataFrame(scores.T, index=X.index, columns=pd.Index(grid, name=feature))
 
 

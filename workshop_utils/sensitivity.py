@@ -34,7 +34,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from workshop_utils.cutoffs import decide
-from workshop_utils.pdp import Predict, ice_curves
+from workshop_utils.pdp import Predict, ice_curves, score_versions
 from workshop_utils.plots import RISK_DOWN, RISK_UP
 from workshop_utils.residuals import residual_summary
 
@@ -116,9 +116,8 @@ def score_perturbed(predict: Predict, frame: pd.DataFrame,
     >>> score_perturbed(lambda f: f["x"].to_numpy(), X, {"zero": lambda f: set_value(f, "x", 0)})["zero"].tolist()
     [0.0, 0.0]
     """
-    versions = [frame, *(perturb(frame) for perturb in perturbations.values())]
-    stacked = pd.concat([version[frame.columns] for version in versions], ignore_index=True)
-    scores = np.asarray(predict(stacked), dtype=float).reshape(len(versions), len(frame))
+    versions = [frame, *(perturb(frame)[frame.columns] for perturb in perturbations.values())]
+    scores = score_versions(predict, versions)
     return pd.DataFrame(scores.T, index=frame.index, columns=[AS_IS, *perturbations])
 
 

@@ -42,6 +42,15 @@ def global_importance(contributions: pd.DataFrame) -> pd.Series:
     return means.sort_values(ascending=False, kind="stable").astype(float)
 
 
+def largest_first(values: pd.Series) -> pd.Series:
+    """``values`` reordered by absolute size, largest first (ties keep their order).
+
+    >>> largest_first(pd.Series({"a": 0.1, "b": -0.5, "c": 0.3})).index.tolist()
+    ['b', 'c', 'a']
+    """
+    return values.reindex(values.abs().sort_values(ascending=False, kind="stable").index)
+
+
 def top_reasons(contributions: pd.Series, k: int = 3) -> pd.Series:
     """The ``k`` inputs that push this row's risk up the most (largest positive contributions),
     largest first: the row's reason codes. Inputs that lower the risk are never reasons."""

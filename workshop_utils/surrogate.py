@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import r2_score
 from sklearn.tree import DecisionTreeRegressor, plot_tree
 
 from workshop_utils import SEED
@@ -47,22 +48,10 @@ def fit_surrogate(X: pd.DataFrame, predictions: Sequence[float], max_depth: int 
     return tree.fit(X, np.asarray(predictions, dtype=float))
 
 
-def fidelity_r2(target: Sequence[float], fitted: Sequence[float]) -> float:
-    """R² of ``fitted`` against ``target``: 1 - (sum of squared errors) / (sum of squares about
-    the mean of ``target``). 1 is a perfect copy; 0 is no better than always predicting the mean.
-
-    >>> fidelity_r2([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
-    0.5
-    """
-    target = np.asarray(target, dtype=float)
-    fitted = np.asarray(fitted, dtype=float)
-    total = float(np.sum((target - target.mean()) ** 2))
-    return 1.0 - float(np.sum((target - fitted) ** 2)) / total
-
-
 def fidelity(tree: DecisionTreeRegressor, X: pd.DataFrame, predictions: Sequence[float]) -> float:
-    """The surrogate's R² against the complex model's ``predictions`` for the rows of ``X``."""
-    return fidelity_r2(predictions, tree.predict(X[list(tree.feature_names_in_)]))
+    """The surrogate's R² (scikit-learn's ``r2_score``) against the complex model's
+    ``predictions`` for the rows of ``X``: 1 is a perfect copy, 0 no better than their mean."""
+    return float(r2_score(np.asarray(predictions, dtype=float), tree.predict(X[list(tree.feature_names_in_)])))
 
 
 def fidelity_by_depth(X_train: pd.DataFrame, train_predictions: Sequence[float],
