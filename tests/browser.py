@@ -31,7 +31,7 @@ APT_WAIT = ["-o", "DPkg::Lock::Timeout=600"]  # other jobs may hold apt's lock f
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 
-def _apt_install(package: str) -> None:
+def apt_install(package: str) -> None:
     """``apt-get update`` then ``apt-get install -y package``; raise with apt's output on failure."""
     env = {**os.environ, **APT_ENV}
     for command in (["apt-get", *APT_WAIT, "update", "-qq"],
@@ -52,7 +52,7 @@ def chromium() -> str:
     """Path of Debian's Chromium, installed with apt-get first when missing and allowed;
     otherwise skip the calling test, saying how to install it."""
     if not CHROMIUM.exists() and can_apt_install():
-        _apt_install("chromium")
+        apt_install("chromium")
     if not CHROMIUM.exists():
         pytest.skip(f"headless Chromium is not installed: {INSTALL}")
     return str(CHROMIUM)
@@ -63,7 +63,7 @@ def npm() -> str:
     """Path of npm (for the slides' reveal.js), installed with apt-get first when missing and
     allowed; otherwise skip the calling test, saying how to install it."""
     if shutil.which("npm") is None and can_apt_install():
-        _apt_install("npm")
+        apt_install("npm")
     found = shutil.which("npm")
     if found is None:
         pytest.skip("npm is not installed: sudo apt-get update && sudo apt-get install -y npm")

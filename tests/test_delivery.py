@@ -4,6 +4,8 @@ environment.yml, and the system install script that Docker, `make` and CI share.
 The Dockerfile is parsed (dockerfile-parse) and checked for what an attendee relies on; its
 JupyterLab command is also started here, from this venv, to prove the flags work and the server
 refuses requests without the token. environment.yml is checked against requirements.lock.
+Last, the Dockerfile's final stage is followed step by step in a Debian 12 root file system (no
+engine needed, but root and debootstrap) and the result is run offline as the learner.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import chroot
 import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
@@ -620,3 +623,178 @@ def test_install_system_on_this_machine_is_quick_when_java_is_there():
     assert result.returncode == 0, result.stderr
     assert "nothing to install" in result.stdout
     assert time.monotonic() - start < 10
+
+
+# --------------------------------------------------------------------------------------------
+# (d) The image, step by step
+#
+# With no Docker engine, the final stage is followed instruction by instruction in a Debian 12
+# root file system made by debootstrap (tests/chroot.py). The base image cannot be pulled here,
+# so Debian's own Python 3.11 stands in for it: same Debian release, made as slim, linked at the
+# base image's path. COPY takes the build context through .dockerignore and honours --chown;
+# RUN runs as the USER so far, in the WORKDIR so far, with the ENV so far. Then the image's
+# command is started as the learner in a network namespace of its own, with nothing but
+# loopback, and a lesson that uses H2O is executed there: the image works offline.
+
+BASE_PACKAGES = ["python3.11", "ca-certificates"]
+BASE_LATER = ["python3.11-venv"]  # its set-up needs packages debootstrap installs after it
+BASE_PYTHON = "/usr/local/bin/python3.11"  # where the python:3.11 images keep their interpreter
+BUILD_ENV = {"PIP_CERT": "/etc/ssl/certs/ca-certificates.crt"}
+"""Build-time only (like `docker build --build-arg`): pip trusts the machine's CA bundle, which
+tests/chroot.py copies in, so a build behind an intercepting proxy can reach PyPI."""
+OFFLINE_LESSON = "03_disparate_impact_analysis"  # the quickest lesson that starts H2O
+
+
+def _expand(value: str, env: dict[str, str]) -> str:
+    """``$NAME`` and ``${NAME}`` replaced by their values so far, as Docker does in ENV."""
+    return re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: env.get(m.group(1) or m.group(2), ""), value)
+
+
+def _ids(root: Path, spec: str) -> tuple[int, int]:
+    """``user[:group]`` (names or numbers) as numbers, from the image's /etc/passwd and /etc/group."""
+    name, _, group = spec.partition(":")
+    users = {f[0]: (int(f[2]), int(f[3])) for f in
+             (line.split(":") for line in (root / "etc/passwd").read_text().splitlines()) if len(f) > 3}
+    groups = {f[0]: int(f[2]) for f in
+              (line.split(":") for line in (root / "etc/group").read_text().splitlines()) if len(f) > 2}
+    uid = int(name) if name.isdigit() else users[name][0]
+    if not group:
+        gid = users[name][1] if name in users else next((g for u, g in users.values() if u == uid), uid)
+    else:
+        gid = int(group) if group.isdigit() else groups[group]
+    return uid, gid
+
+
+def _context_files(source: str) -> list[Path]:
+    """The files of the build context (this repository through .dockerignore) under ``source``.
+    A folder that .dockerignore leaves out is not entered (none of its rules re-includes a file
+    below a folder it leaves out)."""
+    base = ROOT / source
+    if base.is_file():
+        return [base] if _in_context(base.relative_to(ROOT).as_posix()) else []
+    files = []
+    for folder, subfolders, names in os.walk(base):
+        here = Path(folder).relative_to(ROOT)
+        subfolders[:] = sorted(d for d in subfolders if _in_context((here / d).as_posix()))
+        files += [Path(folder) / n for n in sorted(names) if _in_context((here / n).as_posix())]
+    return files
+
+
+def _copy(root: Path, sources: list[str], destination: str, workdir: str, owner: tuple[int, int] | None) -> None:
+    """COPY: a folder's contents go into the destination, a file into it (destination ending
+    in / or several sources) or onto it; new files and folders get ``owner``."""
+    target = Path(destination if destination.startswith("/") else f"{workdir}/{destination}")
+    into = destination.endswith("/") or len(sources) > 1 or destination in {".", "./"}
+    for source in sources:
+        source = source.rstrip("/") or "."
+        folder = (ROOT / source).is_dir()
+        for file in _context_files(source):
+            relative = file.relative_to(ROOT / source) if folder else Path(file.name)
+            path = root / (target / relative if folder or into else target).relative_to("/")
+            new_folders = [p for p in path.parents if root in p.parents and not p.exists()]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, path)
+            if owner:
+                for made in [path, *new_folders]:
+                    os.chown(made, *owner)
+
+
+def _build(root: Path) -> dict:
+    """Follow the final stage of the Dockerfile in ``root``; return the image's configuration."""
+    env = {"PATH": chroot.DEFAULT_PATH}
+    workdir, user = "/", "0:0"
+    for ins in _final():
+        name, value = ins["instruction"], ins["value"]
+        if name == "ENV":
+            for key, raw in _env([ins]).items():
+                env[key] = _expand(raw, env)
+        elif name == "WORKDIR":
+            workdir = value if value.startswith("/") else f"{workdir.rstrip('/')}/{value}"
+            (root / workdir.lstrip("/")).mkdir(parents=True, exist_ok=True)
+        elif name == "USER":
+            user = "{}:{}".format(*_ids(root, value))
+        elif name in {"COPY", "ADD"}:
+            [(sources, destination, flags)] = _copies([ins])
+            assert name == "COPY" and "from" not in flags, f"only plain COPY is followed here: {value}"
+            owner = _ids(root, flags["chown"]) if "chown" in flags else None
+            _copy(root, sources, destination, workdir, owner)
+        elif name == "RUN":
+            assert _exec_form(ins) is None, f"RUN in exec form is not followed here: {value}"
+            chroot.run(root, value, user, {**env, **BUILD_ENV}, workdir, timeout=1800)
+    return {"env": env, "workdir": workdir, "user": user}
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory):
+    """The image's root file system, built step by step, with /proc and /dev mounted while the
+    tests use it; and its configuration (final ENV, WORKDIR and USER)."""
+    root = tmp_path_factory.mktemp("image") / "root"
+    chroot.make_slim_root(root, BASE_PACKAGES, BASE_LATER)
+    (root / BASE_PYTHON.lstrip("/")).symlink_to("/usr/bin/python3.11")
+    with chroot.mounted(root):
+        config = _build(root)
+        yield root, config
+    if not any(os.path.ismount(root / folder) for folder in ("dev", "proc")):
+        shutil.rmtree(root, ignore_errors=True)  # 2 GB; never while the machine's /dev is mounted in it
+
+
+def _offline(pid: int, argv: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """Run ``argv`` in the network namespace of process ``pid``."""
+    return subprocess.run(["nsenter", f"--target={pid}", "--net", "--", *argv],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+STATUS = ("import sys, urllib.request, urllib.error\n"
+          "try:\n    print(urllib.request.urlopen(sys.argv[1], timeout=10).status)\n"
+          "except urllib.error.HTTPError as e:\n    print(e.code)\n")
+
+
+def test_the_image_builds_step_by_step_and_serves_the_lessons_offline(image, tmp_path):
+    root, config = image
+    env, workdir, user = config["env"], config["workdir"], config["user"]
+    assert user.split(":")[0] != "0", "the image runs as root"
+    assert (root / "opt/venv/.course-installed").exists(), "scripts/install.sh did not finish"
+    lessons = sorted(p.name for p in (root / workdir.lstrip("/") / "notebooks").iterdir())
+    assert lessons == sorted(p.name for p in (ROOT / "notebooks").iterdir() if p.is_dir())
+    for private in ("tests", ".git", ".venv", "benchmarks"):
+        assert not (root / workdir.lstrip("/") / private).exists(), f"{private}/ got into the image"
+
+    # The command, as the learner, in a network namespace with loopback only.
+    log = tmp_path / "lab.log"
+    argv = chroot.chroot_argv(root, _command(), user, env, workdir)
+    with log.open("w") as out:
+        server = subprocess.Popen(["unshare", "--net", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+                                   *argv], stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        deadline = time.monotonic() + 120
+        while not re.findall(r"[?&]token=([0-9a-f]+)", log.read_text()):
+            assert server.poll() is None, f"jupyter lab exited:\n{log.read_text()[-3000:]}"
+            assert time.monotonic() < deadline, f"no token link within 120 s:\n{log.read_text()[-3000:]}"
+            time.sleep(1)
+        token = re.findall(r"[?&]token=([0-9a-f]+)", log.read_text())[-1]
+        assert len(token) >= 32
+
+        def status(url: str) -> str:
+            return _offline(server.pid, [sys.executable, "-c", STATUS, url], 30).stdout.strip()
+
+        assert status(f"{base}/api") == "200"
+        assert status(f"{base}/api/contents") == "403", "the image's server answered without the token"
+        assert status(f"{base}/api/contents/notebooks?token={token}") == "200"
+        assert status(f"{base}/lab/tree/notebooks?token={token}") == "200"
+        health = chroot.chroot_argv(root, _healthcheck_argv(), user, env, workdir)
+        assert _offline(server.pid, health, 30).returncode == 0, "the HEALTHCHECK fails in the image"
+        outside = _offline(server.pid, [sys.executable, "-c", STATUS, "https://pypi.org/simple/"], 30)
+        assert outside.returncode != 0, "the namespace was not offline"
+
+        # A lesson that starts H2O and trains models, run by the learner with no network.
+        lesson = f"solutions/{OFFLINE_LESSON}/{OFFLINE_LESSON}.ipynb"
+        execute = chroot.chroot_argv(root, ["jupyter", "nbconvert", "--to", "notebook", "--execute",
+                                            "--output-dir", "/tmp/offline", lesson], user, env, workdir)
+        done = _offline(server.pid, execute, 900)
+        assert done.returncode == 0, f"{lesson} failed offline in the image:\n{done.stderr[-4000:]}"
+        ran = json.loads((root / "tmp/offline" / f"{OFFLINE_LESSON}.ipynb").read_text())
+        errors = [o for c in ran["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors
+    finally:
+        _stop(server)
