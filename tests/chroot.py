@@ -45,10 +45,12 @@ def _require_tools() -> None:
             pytest.skip(f"{tool} is not available (Debian packages util-linux, mount and iproute2)")
 
 
-def _check(command: list[str], timeout: float, what: str) -> None:
+def _check(command: list[str], timeout: float, what: str) -> str:
+    """Run ``command``; fail the test with its output if it fails, else return that output."""
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
-        pytest.fail(f"{what} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        pytest.fail(f"{what} failed ({done.returncode}):\n{done.stdout[-4000:]}{done.stderr[-4000:]}")
+    return done.stdout + done.stderr
 
 
 def make_slim_root(root: Path, packages: list[str], later: list[str]) -> Path:
@@ -92,13 +94,24 @@ def mounted(root: Path) -> Iterator[Path]:
             subprocess.run(["umount", "--recursive", "--lazy", str(target)], timeout=30)
 
 
+def _table(root: Path, name: str) -> list[list[str]]:
+    """The colon-separated lines of ``root``'s /etc/``name``."""
+    return [line.split(":") for line in (root / "etc" / name).read_text().splitlines() if ":" in line]
+
+
+def accounts(root: Path) -> dict[str, tuple[int, int, str]]:
+    """Each user of ``root``'s /etc/passwd: name -> (uid, gid, home folder)."""
+    return {f[0]: (int(f[2]), int(f[3]), f[5]) for f in _table(root, "passwd") if len(f) > 5}
+
+
+def groups(root: Path) -> dict[str, int]:
+    """Each group of ``root``'s /etc/group: name -> gid."""
+    return {f[0]: int(f[2]) for f in _table(root, "group") if len(f) > 2}
+
+
 def user_home(root: Path, uid: int) -> str:
     """The home folder of ``uid`` in ``root``'s /etc/passwd ("/" when it has no entry)."""
-    for line in (root / "etc/passwd").read_text().splitlines():
-        fields = line.split(":")
-        if len(fields) > 5 and fields[2] == str(uid):
-            return fields[5]
-    return "/"
+    return next((home for user, _, home in accounts(root).values() if user == uid), "/")
 
 
 def chroot_argv(root: Path, argv: list[str], user: str = "0:0", env: Mapping[str, str] = {},
@@ -117,9 +130,4 @@ def run(root: Path, command: str, user: str = "0:0", env: Mapping[str, str] = {}
     """Run a shell ``command`` inside ``root`` (see :func:`chroot_argv`); fail the test with its
     output if it fails, else return that output."""
     argv = chroot_argv(root, ["/bin/sh", "-c", command], user, {"PATH": DEFAULT_PATH, **env}, cwd)
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0:
-        pytest.fail(f"`{command}` failed in the image ({done.returncode}):\n"
-                    f"{done.stdout[-4000:]}{done.stderr[-4000:]}")
-    return done.stdout + done.stderr
-
+    return _check(argv, timeout, f"`{command}` in the image")

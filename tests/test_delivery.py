@@ -653,15 +653,12 @@ def _expand(value: str, env: dict[str, str]) -> str:
 def _ids(root: Path, spec: str) -> tuple[int, int]:
     """``user[:group]`` (names or numbers) as numbers, from the image's /etc/passwd and /etc/group."""
     name, _, group = spec.partition(":")
-    users = {f[0]: (int(f[2]), int(f[3])) for f in
-             (line.split(":") for line in (root / "etc/passwd").read_text().splitlines()) if len(f) > 3}
-    groups = {f[0]: int(f[2]) for f in
-              (line.split(":") for line in (root / "etc/group").read_text().splitlines()) if len(f) > 2}
+    users = chroot.accounts(root)
     uid = int(name) if name.isdigit() else users[name][0]
     if not group:
-        gid = users[name][1] if name in users else next((g for u, g in users.values() if u == uid), uid)
+        gid = next((g for u, g, _ in users.values() if u == uid), uid)
     else:
-        gid = int(group) if group.isdigit() else groups[group]
+        gid = int(group) if group.isdigit() else chroot.groups(root)[group]
     return uid, gid
 
 
