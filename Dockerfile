@@ -43,6 +43,7 @@ RUN bash scripts/install-system.sh
 COPY --chown=learner:learner pyproject.toml requirements.lock README.md ./
 COPY --chown=learner:learner scripts/install.sh scripts/
 COPY --chown=learner:learner workshop_utils/__init__.py workshop_utils/
+COPY --chown=learner:learner workshop_tools/__init__.py workshop_tools/
 RUN PYTHON=/usr/local/bin/python3.11 bash scripts/install.sh /opt/venv \
     && chown -R learner:learner /home/learner/course \
     && rm -rf /root/.cache /tmp/*
@@ -56,7 +57,7 @@ COPY --chown=learner:learner . .
 USER 1000:1000
 
 # Build matplotlib's font cache now, so the first plot in class is instant; also a smoke test.
-RUN python -c "import matplotlib.pyplot, xgboost, h2o, workshop_utils"
+RUN python -c "import matplotlib.pyplot, xgboost, h2o, workshop_utils, workshop_tools" && workshop --help >/dev/null
 
 EXPOSE 8888
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

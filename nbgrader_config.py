@@ -1,7 +1,7 @@
 """nbgrader configuration for instructors running nbgrader directly from the project root.
 
 `solutions/` is the source (the full notebooks), `notebooks/` the release (what learners open).
-The `workshop` command builds the same settings in `workshop_utils.course`.
+The `workshop` command builds the same settings in `workshop_tools.nbgrader_course`.
 """
 
 c = get_config()  # noqa: F821 (provided by nbgrader)

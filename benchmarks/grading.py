@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from benchmarks.lessons import run_once
-from workshop_utils.course import PROJECT_ROOT, SOLUTIONS
-from workshop_utils.grading import grade_class
+from workshop_tools.grading import grade_class
+from workshop_utils.paths import PROJECT_ROOT, SOLUTIONS
 
 
 def benchmark_grading(lesson: str = "01_monotonic_xgboost", students: int = 30,

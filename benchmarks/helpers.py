@@ -13,7 +13,7 @@ import shap
 from sklearn.inspection import partial_dependence as sk_partial_dependence
 
 from workshop_utils import data, monotonic, pdp, shapley
-from workshop_utils.models import fit_xgboost, predict_default
+from workshop_utils.xgboost_models import fit_xgboost, predict_default
 
 
 def median_seconds(work: Callable[[], object], repeat: int) -> float:

@@ -11,8 +11,8 @@ import time
 import nbformat
 from nbclient import NotebookClient
 
-from workshop_utils.course import PROJECT_ROOT, SOLUTIONS, lesson_names
-from workshop_utils.memory import PeakMemory
+from workshop_tools.process_memory import PeakMemory
+from workshop_utils.paths import PROJECT_ROOT, SOLUTIONS, lesson_names
 
 
 def run_once(lesson: str) -> tuple[float, float]:

@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from browser import apt_install, can_apt_install
 
 SUITE = "bookworm"

@@ -13,8 +13,8 @@ import pytest
 import xgboost as xgb
 
 from workshop_utils import data, monotonic
-from workshop_utils.course import lesson_names
-from workshop_utils.models import fit_xgboost
+from workshop_utils.paths import lesson_names
+from workshop_utils.xgboost_models import fit_xgboost
 
 
 def lessons_under_test() -> list[str]:

@@ -11,7 +11,7 @@ from sklearn.metrics import roc_auc_score
 
 from workshop_utils import attacks, data, guards, pdp, shapley
 from workshop_utils.cutoffs import best_f1_cutoff
-from workshop_utils.models import predict_default
+from workshop_utils.xgboost_models import predict_default
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,8 @@ def test_probes_rank_local_shapley_values_like_shap(model, X):
 
 
 def test_best_change_picks_the_extreme_candidate_first_on_ties():
-    predict = lambda f: (f["x"] / 10).to_numpy()
+    def predict(f):
+        return (f["x"] / 10).to_numpy()
     row = pd.Series({"x": 5.0, "z": 1.0})
     assert attacks.best_change(predict, row, "x", [4.0, 6.0], raise_risk=True) == (6.0, 0.6)
     assert attacks.best_change(predict, row, "x", [4.0, 6.0], raise_risk=False) == (4.0, 0.4)
@@ -112,7 +113,8 @@ def test_adversarial_search_agrees_with_brute_force(model, parts, X, ranges):
 def test_adversarial_search_on_a_toy_cliff():
     X = pd.DataFrame({"PAY_0": [1.0, 0.0, 5.0]}, index=["a", "b", "c"])
     ranges = pd.DataFrame({"min": [-2.0], "max": [8.0]}, index=["PAY_0"])
-    cliff = lambda f: np.where(f["PAY_0"] >= 2, 0.7, 0.1)
+    def cliff(f):
+        return np.where(f["PAY_0"] >= 2, 0.7, 0.1)
     result = attacks.adversarial_search(cliff, X, pd.DataFrame({1: ["PAY_0"] * 3}, index=X.index), 0.5, ranges)
     assert result["adversarial"].tolist() == [True, False, False]
     assert result.loc["a", ["new", "after"]].tolist() == [2.0, 0.7]
@@ -137,7 +139,8 @@ def test_random_attack_is_seeded_and_shaped(ranges):
 
 def test_flag_odd_applies_each_rule():
     rows = pd.DataFrame({"x": [0.5, 2.0, np.nan, -1.0, np.nan]})
-    predict = lambda f: f["x"].fillna(0.95).clip(0, 1).to_numpy()
+    def predict(f):
+        return f["x"].fillna(0.95).clip(0, 1).to_numpy()
     impossible = pd.Series([False, False, False, True, False])
     flags = attacks.flag_odd(predict, rows, np.array([0.1, 0.9]), pd.Series({"x": 0.5}), impossible)
     assert list(flags.columns) == list(attacks.ODD_RULES)
@@ -148,12 +151,14 @@ def test_flag_odd_applies_each_rule():
         [True, False, True],    # impossible, yet scored (0.0, below every real customer)
         [True, True, False],
     ]
-    refused = lambda f: np.full(len(f), np.nan)
+    def refused(f):
+        return np.full(len(f), np.nan)
     assert not attacks.flag_odd(refused, rows, np.array([0.1, 0.9]), pd.Series({"x": 0.5}), impossible).any().any()
 
 
 def test_decisions_changed_by_missing():
-    predict = lambda f: f["x"].fillna(9).to_numpy() / 10
+    def predict(f):
+        return f["x"].fillna(9).to_numpy() / 10
     X = pd.DataFrame({"x": [1.0, 6.0, 2.0, 9.0]})
     assert attacks.decisions_changed_by_missing(predict, X, "x", 0.5) == 0.5
     assert X["x"].tolist() == [1.0, 6.0, 2.0, 9.0]

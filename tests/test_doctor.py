@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from workshop_utils import doctor
+from workshop_tools import doctor
 
 
 def test_this_machine_is_healthy():
@@ -26,7 +26,7 @@ def test_a_wrong_pin_is_reported_with_the_fix(tmp_path):
 
 def test_the_command_exits_non_zero_and_names_the_fix(tmp_path):
     env = {**os.environ, "WORKSHOP_DATA_DIR": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-m", "workshop_utils.cli", "doctor"], env=env,
+    run = subprocess.run([sys.executable, "-m", "workshop_tools.cli", "doctor"], env=env,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 1
     assert "[PROBLEM] Data" in run.stdout and "git checkout -- data/" in run.stdout

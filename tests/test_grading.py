@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import nbformat
-from conftest import lessons_under_test
 import pytest
+from conftest import lessons_under_test
 
-from workshop_utils.course import NOTEBOOKS, PROJECT_ROOT, SOLUTIONS
-from workshop_utils.grading import autograded_max
+from workshop_tools.grading import autograded_max
+from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, SOLUTIONS
 
 LESSONS = lessons_under_test()
 LESSON_01 = "01_monotonic_xgboost"
@@ -126,7 +126,7 @@ def test_submissions_are_never_modified(graded):
 
 def test_grading_processes_let_openmp_threads_sleep(monkeypatch, tmp_path):
     """Each grading process (and so its kernel) gets OMP_WAIT_POLICY=PASSIVE, whatever the caller set."""
-    from workshop_utils import grading
+    from workshop_tools import grading
 
     seen = {}
     monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")

@@ -4,8 +4,6 @@ points, with the reason in the feedback; everyone else is graded; the files are 
 from __future__ import annotations
 
 import csv
-import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workshop_utils.course import PROJECT_ROOT, SOLUTIONS
+from workshop_utils.paths import PROJECT_ROOT, SOLUTIONS
 
 LESSON = "01_monotonic_xgboost"
 SOLUTION = PROJECT_ROOT / SOLUTIONS / LESSON / f"{LESSON}.ipynb"

@@ -10,7 +10,7 @@ import xgboost as xgb
 from sklearn.impute import SimpleImputer
 
 from workshop_utils import SEED, attacks, data, guards
-from workshop_utils.models import predict_default
+from workshop_utils.xgboost_models import predict_default
 
 
 @pytest.fixture(scope="module")

@@ -266,7 +266,7 @@ def test_unsupported_java_is_refused_with_its_version_and_fix(no_session, tmp_pa
 @pytest.mark.skipif(sys.platform == "win32", reason="fake java is a shell script")
 def test_doctor_names_the_supported_java_range(no_session, tmp_path, monkeypatch):
     monkeypatch.setenv("JAVA_HOME", str(_fake_java(tmp_path, """echo 'openjdk version "21.0.2"' >&2\n""")))
-    from workshop_utils.doctor import check_java
+    from workshop_tools.doctor import check_java
     check = check_java()
     assert not check.ok and "Java 8 to 17" in check.fix
 

@@ -94,19 +94,13 @@ def _stop(lab: Lab) -> list[str]:
     """Shut the server down (kernels first, through its API), then make sure of it; return the
     processes that had to be killed."""
     family = []
-    try:
+    with contextlib.suppress(psutil.NoSuchProcess):
         family = psutil.Process(lab.proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        pass
-    try:
+    with contextlib.suppress(urllib.error.URLError, OSError):
         urllib.request.urlopen(urllib.request.Request(
             f"{lab.base}/api/shutdown", method="POST", headers={"Authorization": f"token {lab.token}"}), timeout=20)
-    except (urllib.error.URLError, OSError):
-        pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         lab.proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
     left = []
     if lab.proc.poll() is None:
         left.append(f"server {lab.proc.pid}")

@@ -7,11 +7,11 @@ import json
 import re
 
 import nbformat
-from conftest import lessons_under_test
 import pytest
+from conftest import lessons_under_test
 
-from workshop_utils.course import NOTEBOOKS, PROJECT_ROOT, SOLUTIONS, lesson_names
-from workshop_utils.release import release_lessons
+from workshop_tools.release import release_lessons
+from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, SOLUTIONS, lesson_names
 
 LESSONS = lessons_under_test()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
-from sklearn.metrics import r2_score
 
 from workshop_utils import SEED, local_models
 

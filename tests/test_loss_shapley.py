@@ -11,8 +11,8 @@ import xgboost as xgb
 from matplotlib.figure import Figure
 
 from workshop_utils import SEED, data, loss_shapley
-from workshop_utils.models import predict_default
 from workshop_utils.residuals import logloss_residuals
+from workshop_utils.xgboost_models import predict_default
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import time
 
 import psutil
 
-from workshop_utils.memory import PeakMemory, tree_rss, with_children
-from workshop_utils.safe_execution import MemoryWatchdog
+from workshop_tools.process_memory import PeakMemory, tree_rss, with_children
+from workshop_tools.safe_execution import MemoryWatchdog
 
 HOLD_300_MB = "b = bytearray(300 << 20); b[::4096] = b'x' * len(b[::4096]); import time; time.sleep(30)"
 

@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 from scipy.stats import rankdata
 from sklearn.metrics import accuracy_score, f1_score, log_loss, roc_auc_score
 
-from workshop_utils import data, model_ladder as ladder
+from workshop_utils import data
+from workshop_utils import model_ladder as ladder
 from workshop_utils.cutoffs import best_f1_cutoff, decide
 from workshop_utils.shapley import BIAS
 
@@ -183,12 +184,12 @@ def test_profit_does_not_change_its_inputs():
 def _table(**changes) -> pd.DataFrame:
     summary = pd.DataFrame({"auc": [0.72, 0.770, 0.777], "auc sd": [0.01] * 3, "mean rank": [3.0, 1.8, 1.2]},
                            index=["glm", "mgbm", "gbm"])
-    args = dict(test_auc={"glm": 0.73, "mgbm": 0.78, "gbm": 0.785},
-                n_inputs={"glm": 13, "mgbm": 13, "gbm": 19},
-                monotone={"glm": True, "mgbm": True, "gbm": False},
-                air={"glm": 1.03, "mgbm": 1.04, "gbm": 1.05},
-                four_fifths={"glm": True, "mgbm": True, "gbm": True},
-                value={"glm": 4.0e6, "mgbm": 5.0e6, "gbm": 5.3e6})
+    args = {"test_auc": {"glm": 0.73, "mgbm": 0.78, "gbm": 0.785},
+                "n_inputs": {"glm": 13, "mgbm": 13, "gbm": 19},
+                "monotone": {"glm": True, "mgbm": True, "gbm": False},
+                "air": {"glm": 1.03, "mgbm": 1.04, "gbm": 1.05},
+                "four_fifths": {"glm": True, "mgbm": True, "gbm": True},
+                "value": {"glm": 4.0e6, "mgbm": 5.0e6, "gbm": 5.3e6}}
     args.update(changes)
     return ladder.closing_table(summary, **args)
 

@@ -8,7 +8,7 @@ import pytest
 from sklearn.inspection import partial_dependence as sk_partial_dependence
 
 from workshop_utils import data, pdp
-from workshop_utils.models import predict_default
+from workshop_utils.xgboost_models import predict_default
 
 
 @pytest.mark.parametrize("feature", ["PAY_0", "LIMIT_BAL", "BILL_AMT1"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from workshop_utils.safe_execution import MemoryWatchdog, ResilientExecute
+from workshop_tools.safe_execution import MemoryWatchdog, ResilientExecute
 
 
 def run(*sources: str, timeout: int = 5, watchdog: MemoryWatchdog | None = None) -> nbformat.NotebookNode:

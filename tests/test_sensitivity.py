@@ -15,7 +15,6 @@ from workshop_utils import data, sensitivity
 from workshop_utils.cutoffs import decide
 from workshop_utils.residuals import residual_summary
 
-
 TOY = pd.DataFrame({"PAY_0": [-2, -1, 0, 1, 8, 9], "LIMIT_BAL": [1e4, 2e4, 5e4, 8e4, 1e5, 3e5]})
 
 

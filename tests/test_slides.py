@@ -18,7 +18,7 @@ import pytest
 from browser import browser, npm, watch
 from conftest import lessons_under_test
 
-from workshop_utils import slides
+from workshop_tools import slides
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "slides"
@@ -28,7 +28,7 @@ REVEAL = f"require('{slides.ASSETS}/reveal.js/dist/reveal.js')"
 
 # Visit every slide (every vertical slide of every horizontal one) and measure what is on it.
 SURVEY = """() => {
-  const R = %s;
+  const R = REVEAL_MODULE;
   const seen = [];
   R.getHorizontalSlides().forEach((stack, h) => {
     const inner = Array.from(stack.querySelectorAll(':scope > section'));
@@ -53,7 +53,7 @@ SURVEY = """() => {
   });
   R.slide(0, 0);
   return seen;
-}""" % REVEAL
+}""".replace("REVEAL_MODULE", REVEAL)
 
 
 @dataclass
@@ -237,7 +237,7 @@ def test_slide_rule_agrees_with_nbconvert(kinds: list[str]) -> None:
 
 def test_workshop_slides_names_an_unknown_lesson_and_writes_nothing(tmp_path: Path, capsys) -> None:
     """`workshop slides --lesson` with a typo: exit 2, the lessons listed, no folder made."""
-    from workshop_utils.cli import main
+    from workshop_tools.cli import main
 
     out = tmp_path / "decks"
     assert main(["slides", "--lesson", "09_nope", "--out", str(out)]) == 2

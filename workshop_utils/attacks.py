@@ -299,7 +299,7 @@ def plot_extended_ice(curves: dict[str, tuple[pd.Series, pd.DataFrame]], data: p
     training range, with the region outside it shaded: there the model has never seen data."""
     rows = int(np.ceil(len(curves) / columns))
     figure, grid = plt.subplots(rows, columns, figsize=(6 * columns, 3.6 * rows), squeeze=False)
-    for number, (axes, (name, (pd_curve, ice))) in enumerate(zip(grid.ravel(), curves.items())):
+    for _number, (axes, (name, (pd_curve, ice))) in enumerate(zip(grid.ravel(), curves.items())):
         plot_pd_ice(pd_curve, ice, data[name], labels, axes, legend=False)
         x = pd_curve.index.to_numpy(dtype=float)
         low, high = ranges.loc[name, "min"], ranges.loc[name, "max"]

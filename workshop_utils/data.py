@@ -19,6 +19,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from workshop_utils import SEED
+from workshop_utils.paths import DATA, PROJECT_ROOT
 
 DATA_FILE = "credit_card_default.csv"
 TARGET = "DEFAULT_NEXT_MONTH"
@@ -47,7 +48,7 @@ def data_dir() -> Path:
     'data'
     """
     override = os.environ.get("WORKSHOP_DATA_DIR")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
+    return Path(override) if override else PROJECT_ROOT / DATA
 
 
 def sha256_of(path: Path) -> str:

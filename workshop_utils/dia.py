@@ -23,14 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import LinearSegmentedColormap, LogNorm
+from matplotlib.figure import Figure
 
 from workshop_utils.plots import RISK_DOWN, RISK_UP  # also picks the headless backend if needed
-
-import matplotlib.pyplot as plt  # noqa: E402  (after the backend choice)
-from matplotlib.colors import LinearSegmentedColormap, LogNorm  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 RATES = ["prevalence", "accuracy", "tpr", "precision", "specificity", "npv",
          "fpr", "fdr", "fnr", "for"]
@@ -327,8 +326,14 @@ def fairlearn_metric_frame(y_true: Iterable, y_pred: Iterable, groups: Iterable)
     >>> frame.by_group["tpr"].tolist()
     [1.0, 0.0]
     """
-    from fairlearn.metrics import (MetricFrame, count, false_negative_rate, false_positive_rate,
-                                   true_negative_rate, true_positive_rate)
+    from fairlearn.metrics import (
+        MetricFrame,
+        count,
+        false_negative_rate,
+        false_positive_rate,
+        true_negative_rate,
+        true_positive_rate,
+    )
     from sklearn.metrics import accuracy_score, precision_score
 
     def precision(y_t, y_p):

@@ -43,7 +43,7 @@ def to_h2o(frame: pd.DataFrame, columns: Sequence[str], target: str | None = Non
     """Upload ``columns`` (and ``target``, as a factor) of a pandas frame to H2O, as numbers."""
     wanted = [*columns, *([target] if target else [])]
     uploaded = h2o.H2OFrame(frame[wanted].astype("float64").reset_index(drop=True),
-                            column_types={name: "numeric" for name in wanted})
+                            column_types=dict.fromkeys(wanted, "numeric"))
     if target:
         uploaded[target] = uploaded[target].asfactor()
     return uploaded

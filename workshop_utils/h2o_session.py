@@ -58,15 +58,15 @@ import threading
 import time
 import urllib.request
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import h2o
+from h2o.backend import H2OConnection
 
 from workshop_utils import THREADS
-from workshop_utils.sizes import parse_size
-from h2o.backend import H2OConnection
+from workshop_utils.memory_sizes import parse_size
 
 __all__ = ["JavaNotFoundError", "java_version", "start_h2o", "stop_h2o"]
 
@@ -406,7 +406,7 @@ def start_h2o(max_mem: str | None = None, nthreads: int = THREADS, progress: boo
             if _session.process.poll() is None and _session.connection.connected:
                 if (mem, nthreads) != (_session.max_mem, _session.nthreads):
                     warnings.warn(f"H2O is already running with max_mem={_session.max_mem}, "
-                                  f"nthreads={_session.nthreads}; call stop_h2o() first to change them.")
+                                  f"nthreads={_session.nthreads}; call stop_h2o() first to change them.", stacklevel=2)
                 return _session.connection
             stop_h2o()  # JVM or connection gone (e.g. h2o.cluster().shutdown()): start afresh
         _session = None

@@ -20,15 +20,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import combinations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from workshop_utils import SEED, pdp, shapley
 from workshop_utils.pdp import Predict
 from workshop_utils.plots import RISK_DOWN, RISK_UP  # also picks the headless backend if needed
-
-import matplotlib.pyplot as plt  # noqa: E402  (after the backend choice)
-from matplotlib.figure import Figure  # noqa: E402
 
 
 def blanked_copies(X: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
@@ -43,7 +42,7 @@ def blanked_copies(X: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
 
 def blanked_versions(X: pd.DataFrame, inputs: Sequence[str]) -> list[pd.DataFrame]:
     """The blocks of :func:`blanked_copies`, unstacked: ``X``, then ``X`` with each input missing."""
-    return [X.astype({name: "float64" for name in inputs}),
+    return [X.astype(dict.fromkeys(inputs, "float64")),
             *(X.assign(**{name: np.nan}) for name in inputs)]
 
 

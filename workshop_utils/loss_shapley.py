@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import shap
 import xgboost as xgb
-
 from matplotlib.figure import Figure
 
 from workshop_utils import SEED
@@ -103,7 +102,7 @@ def worst_rows(residual: pd.Series, share: float) -> pd.Index:
     >>> worst_rows(pd.Series([0.1, 3.0, 0.5, 2.0]), 0.5).tolist()
     [1, 3]
     """
-    count = max(1, int(round(share * len(residual))))
+    count = max(1, round(share * len(residual)))
     return residual.sort_values(ascending=False, kind="stable").index[:count]
 
 

@@ -19,8 +19,10 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
@@ -35,9 +37,6 @@ from workshop_utils.cutoffs import best_f1_cutoff, decide
 from workshop_utils.pdp import Predict
 from workshop_utils.plots import RISK_DOWN, RISK_UP  # also picks the headless backend if needed
 from workshop_utils.shapley import BIAS
-
-import matplotlib.pyplot as plt  # noqa: E402  (after the backend choice)
-from matplotlib.figure import Figure  # noqa: E402
 
 MODELS = ("glm", "mgbm", "gbm")
 """The ladder's rungs: LASSO-selected GLM, monotonic GBM on the GLM's inputs, unconstrained GBM."""

@@ -67,8 +67,8 @@ def describe_value(name: str, value: float) -> str:
     """
     if name in PAY_STATUS:
         return f"{name} = {int(value)} ({describe_pay_status(int(value))})"
-    meanings = {"LIMIT_BAL": "credit limit", **{c: "bill amount" for c in BILL_AMOUNTS},
-                **{c: "amount paid" for c in PAY_AMOUNTS}}
+    meanings = {"LIMIT_BAL": "credit limit", **dict.fromkeys(BILL_AMOUNTS, "bill amount"),
+                **dict.fromkeys(PAY_AMOUNTS, "amount paid")}
     if name in meanings:
         return f"{name} = {value:,.0f} NT$ ({meanings[name]})"
     return f"{name} = {value:g}"

@@ -21,16 +21,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.metrics import r2_score
 from sklearn.tree import DecisionTreeRegressor, plot_tree
 
 from workshop_utils import SEED
 from workshop_utils.plots import RISK_DOWN, RISK_UP  # also picks the headless backend if needed
-
-import matplotlib.pyplot as plt  # noqa: E402  (after the backend choice)
-from matplotlib.figure import Figure  # noqa: E402
 
 SURROGATE_DEPTH = 3
 """Depth of the lesson's surrogate tree: eight leaves, still legible on one slide."""
@@ -108,7 +107,7 @@ def compare_importance(sources: Mapping[str, pd.Series]) -> pd.DataFrame:
     {'gbm': [0.75, 0.25], 'tree': [0.0, 1.0], 'gbm rank': [1, 2], 'tree rank': [2, 1]}
     """
     shares = pd.DataFrame({name: values / values.sum() for name, values in sources.items()})
-    shares = shares.fillna(0.0).sort_values(list(sources)[0], ascending=False, kind="stable")
+    shares = shares.fillna(0.0).sort_values(next(iter(sources)), ascending=False, kind="stable")
     for name in sources:
         shares[f"{name} rank"] = shares[name].rank(ascending=False, method="min").astype(int)
     return shares

@@ -13,12 +13,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from workshop_utils.grading import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
+from workshop_tools.grading import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
 
 
 def doctor(_: argparse.Namespace) -> int:
     """Check the machine; exit 1 when anything needs fixing."""
-    from workshop_utils.doctor import report, run_checks
+    from workshop_tools.doctor import report, run_checks
 
     checks = run_checks()
     print(report(checks))
@@ -27,7 +27,7 @@ def doctor(_: argparse.Namespace) -> int:
 
 def release(args: argparse.Namespace) -> int:
     """Regenerate notebooks/ from solutions/."""
-    from workshop_utils.release import release_lessons
+    from workshop_tools.release import release_lessons
 
     for path in release_lessons(lessons=args.lesson or None):
         print(f"released {path}")
@@ -36,7 +36,7 @@ def release(args: argparse.Namespace) -> int:
 
 def grade(args: argparse.Namespace) -> int:
     """Autograde a folder of submissions."""
-    from workshop_utils.grading import GradeResult, grade_class
+    from workshop_tools.grading import GradeResult, grade_class
 
     def show(result: GradeResult) -> None:
         print(f"graded {result.student}/{result.assignment}: {result.score:g}/{result.max_score:g}"
@@ -55,7 +55,7 @@ def grade(args: argparse.Namespace) -> int:
 
 def slides(args: argparse.Namespace) -> int:
     """Export every lesson (or the chosen ones) as an offline reveal.js deck."""
-    from workshop_utils.slides import export_decks
+    from workshop_tools.slides import export_decks
 
     try:
         decks = export_decks(args.lesson or None, Path(args.out))

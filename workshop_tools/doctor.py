@@ -17,7 +17,7 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
-from workshop_utils.course import PROJECT_ROOT
+from workshop_utils.paths import PROJECT_ROOT
 
 MIN_MEMORY_GB = 4.0
 LOCK_FILE = PROJECT_ROOT / "requirements.lock"

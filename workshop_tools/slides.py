@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 import nbformat
 from nbformat import NotebookNode
 
-from workshop_utils.course import CODE_STUB, PROJECT_ROOT, SOLUTIONS, TEXT_STUB, lesson_names
+from workshop_tools.nbgrader_course import CODE_STUB, TEXT_STUB
+from workshop_utils.paths import PROJECT_ROOT, SOLUTIONS, lesson_names
 
 if TYPE_CHECKING:
     from nbconvert import SlidesExporter

@@ -11,7 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from workshop_utils.course import NOTEBOOKS, PROJECT_ROOT, generate_assignments, lesson_names, stage_source
+from workshop_tools.nbgrader_course import generate_assignments, stage_source
+from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, lesson_names
 
 
 def release_lessons(root: Path = PROJECT_ROOT, destination: Path | None = None,

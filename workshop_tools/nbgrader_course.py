@@ -1,34 +1,25 @@
-"""The course as nbgrader sees it: where lessons live, and an nbgrader configuration for a
-throw-away course folder (so the project's own folders and any submissions are never written).
+"""The course as nbgrader sees it: an nbgrader configuration for a throw-away course folder (so
+the project's own folders and any submissions are never written), the lessons staged into it,
+and nbgrader's assignments generated from them.
 
 Example:
-    >>> lesson_names()[:1]
-    ['01_monotonic_xgboost']
+    >>> nbgrader_config(Path("/tmp/course")).CourseDirectory.course_id
+    'responsible_ml'
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
 
 from traitlets.config import Config
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = "solutions"
-NOTEBOOKS = "notebooks"
-LESSON_PATTERN = re.compile(r"^\d\d_[a-z0-9_]+$")
+from workshop_utils.paths import PROJECT_ROOT, source_notebook
+
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 TEXT_STUB = "YOUR ANSWER HERE"
-
-
-def lesson_names(root: Path = PROJECT_ROOT) -> list[str]:
-    """Lesson folders in ``solutions/`` (named NN_slug, each holding NN_slug.ipynb), in order."""
-    folder = root / SOLUTIONS
-    return sorted(p.name for p in folder.iterdir()
-                  if p.is_dir() and LESSON_PATTERN.match(p.name) and (p / f"{p.name}.ipynb").exists())
 
 
 def nbgrader_config(course_dir: Path, cell_timeout: int = 120) -> Config:
@@ -53,7 +44,7 @@ def stage_source(course_dir: Path, lessons: list[str], root: Path = PROJECT_ROOT
     for lesson in lessons:
         target = course_dir / "source" / lesson
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / SOLUTIONS / lesson / f"{lesson}.ipynb", target / f"{lesson}.ipynb")
+        shutil.copy2(source_notebook(lesson, root), target / f"{lesson}.ipynb")
 
 
 def use_this_environment() -> None:

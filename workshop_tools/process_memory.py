@@ -57,7 +57,7 @@ class Sampler:
         while not self._stop.wait(self.interval):
             self.sample()
 
-    def __enter__(self) -> "Sampler":
+    def __enter__(self) -> Sampler:
         self._thread.start()
         return self
 

@@ -29,9 +29,9 @@ from pathlib import Path
 import nbformat
 from traitlets.config import Config
 
-from workshop_utils.course import (PROJECT_ROOT, generate_assignments, lesson_names, nbgrader_config,
-                                   stage_source, use_this_environment)
-from workshop_utils.sizes import parse_size
+from workshop_tools.nbgrader_course import generate_assignments, nbgrader_config, stage_source, use_this_environment
+from workshop_utils.memory_sizes import parse_size
+from workshop_utils.paths import PROJECT_ROOT, lesson_names
 
 STUDENT_ID = "student"
 """The id every submission is graded under inside its private course (real names stay outside)."""
@@ -154,7 +154,7 @@ def autograde_config(work: Path, cell_timeout: int) -> Config:
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
 
-    from workshop_utils.safe_execution import ResilientExecute
+    from workshop_tools.safe_execution import ResilientExecute
 
     config = nbgrader_config(work, cell_timeout)
     default = Autograde.class_traits()["autograde_preprocessors"].default()
@@ -173,7 +173,7 @@ def grade_one(student: str, lesson: str, notebook_path: Path, work: Path, cell_t
     use_this_environment()
     from nbgrader.apps import NbGraderAPI
 
-    from workshop_utils.safe_execution import MemoryWatchdog, ResilientExecute
+    from workshop_tools.safe_execution import MemoryWatchdog, ResilientExecute
 
     stage_source(work, [lesson], root)
     generate_assignments(work, [lesson])
@@ -224,7 +224,7 @@ def write_feedback(result: GradeResult, out: Path) -> Path:
 def run_job(student: str, lesson: str, notebook: Path, cell_timeout: int, memory_limit: str,
             out: Path) -> subprocess.Popen:
     """Start grading one submission in a child process (result on its stdout as JSON)."""
-    command = [sys.executable, "-m", "workshop_utils.grading", student, lesson, str(notebook),
+    command = [sys.executable, "-m", "workshop_tools.grading", student, lesson, str(notebook),
                str(cell_timeout), memory_limit, str(out)]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL, env={**os.environ, **QUIET_THREADS})

@@ -17,6 +17,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+
 import psutil
 from jupyter_client.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -25,7 +27,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from workshop_utils.memory import Sampler, tree_rss
+from workshop_tools.process_memory import Sampler, tree_rss
 
 MAX_RESTARTS = 3
 
@@ -42,10 +44,8 @@ class MemoryWatchdog(Sampler):
         children = psutil.Process().children(recursive=True)
         if tree_rss(children) > self.limit_bytes:
             for child in children:
-                try:
+                with contextlib.suppress(psutil.Error):
                     child.kill()
-                except psutil.Error:
-                    pass
             self.kills += 1
 
 
