@@ -1,4 +1,4 @@
-"""Turning probabilities into decisions: the cutoff that maximises F1.
+"""Turning probabilities into decisions: the cutoff that maximises F1, and which decisions flip.
 
 Example:
     >>> import numpy as np
@@ -30,3 +30,13 @@ def decide(probability: np.ndarray, cutoff: float) -> np.ndarray:
     [0, 1, 1]
     """
     return (np.asarray(probability) >= cutoff).astype(int)
+
+
+def flipped(before: np.ndarray, after: np.ndarray, cutoff: float) -> np.ndarray:
+    """True for each row whose decision at ``cutoff`` differs between the ``before`` and
+    ``after`` probabilities: the one way the course counts decisions that flip.
+
+    >>> flipped(np.array([0.1, 0.6, 0.3]), np.array([0.6, 0.4, 0.35]), 0.5).tolist()
+    [True, True, False]
+    """
+    return decide(before, cutoff) != decide(after, cutoff)

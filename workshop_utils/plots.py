@@ -1,4 +1,9 @@
-"""Figures the lessons end on: importance bars, partial dependence with ICE, reason codes.
+"""The plotting base and the figures several lessons end on: importance bars, partial dependence
+with ICE, reason codes.
+
+Every module that draws imports ``plt`` and the colours from here, so the backend is chosen once
+(headless outside Jupyter: tests, graders, CI) and every figure speaks the same colours: red
+(``RISK_UP``) where risk rises, blue (``RISK_DOWN``) where it falls.
 
 Example:
     >>> import pandas as pd
@@ -9,15 +14,36 @@ from __future__ import annotations
 
 import matplotlib
 
-if matplotlib.get_backend().lower() not in {"module://matplotlib_inline.backend_inline", "inline"}:
+INLINE_BACKENDS = {"module://matplotlib_inline.backend_inline", "inline"}
+if matplotlib.get_backend().lower() not in INLINE_BACKENDS:
     matplotlib.use("Agg")  # headless outside Jupyter (tests, graders, CI)
 
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
-from matplotlib.figure import Figure
+import matplotlib.pyplot as plt  # noqa: E402 (after the backend is chosen)
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 RISK_UP, RISK_DOWN = "#c0392b", "#2471a3"
+"""Red where the risk of default rises, blue where it falls."""
+
+NEUTRAL = "0.3"
+"""Grey for reference lines (zero, a cutoff)."""
+
+
+def panel_grid(count: int, columns: int, panel: tuple[float, float], **options) -> tuple[Figure, np.ndarray]:
+    """A figure of ``count`` panels, ``columns`` to a row, each ``panel`` = (width, height)
+    inches; the panels past ``count`` in the last row are hidden. Returns the figure and the
+    2-D array of axes (``options`` go to ``plt.subplots``, e.g. ``sharex=True``).
+
+    >>> figure, grid = panel_grid(3, 2, (4, 3))
+    >>> grid.shape, [axes.get_visible() for axes in grid.ravel()]
+    ((2, 2), [True, True, True, False])
+    """
+    rows = max(1, -(-count // columns))
+    figure, grid = plt.subplots(rows, columns, figsize=(panel[0] * columns, panel[1] * rows), squeeze=False, **options)
+    for axes in grid.ravel()[count:]:
+        axes.set_visible(False)
+    return figure, grid
 
 
 def plot_importance(importance: pd.Series, title: str, xlabel: str = "mean |Shapley value| (log-odds)",
@@ -61,12 +87,9 @@ def plot_pd_ice(pd_curve: pd.Series, ice: pd.DataFrame, values: pd.Series,
 def plot_pd_ice_grid(curves: dict[str, tuple[pd.Series, pd.DataFrame]], data: pd.DataFrame,
                      labels: pd.Series | None = None, columns: int = 2) -> Figure:
     """One ``plot_pd_ice`` panel per input: ``curves`` maps input to (partial dependence, ICE)."""
-    rows = int(np.ceil(len(curves) / columns))
-    figure, grid = plt.subplots(rows, columns, figsize=(6 * columns, 4 * rows), squeeze=False)
+    figure, grid = panel_grid(len(curves), columns, (6, 4))
     for number, (axes, (name, (pd_curve, ice))) in enumerate(zip(grid.ravel(), curves.items())):
         plot_pd_ice(pd_curve, ice, data[name], labels, axes, legend=number == 0)
-    for axes in grid.ravel()[len(curves):]:
-        axes.set_visible(False)
     figure.tight_layout()
     return figure
 
