@@ -10,6 +10,7 @@ engine needed, but root and debootstrap) and the result is run offline as the le
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -30,7 +31,9 @@ import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
 
-ROOT = Path(__file__).resolve().parent.parent
+from workshop_utils.paths import PROJECT_ROOT, feedback_page, released_notebook, source_notebook, submitted_notebook
+
+ROOT = PROJECT_ROOT
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 ENVIRONMENT = ROOT / "environment.yml"
@@ -643,6 +646,8 @@ BUILD_ENV = {"PIP_CERT": "/etc/ssl/certs/ca-certificates.crt"}
 """Build-time only (like `docker build --build-arg`): pip trusts the machine's CA bundle, which
 tests/chroot.py copies in, so a build behind an intercepting proxy can reach PyPI."""
 OFFLINE_LESSON = "03_disparate_impact_analysis"  # the quickest lesson that starts H2O
+GRADE_OPTIONS: list[str] = []
+"""Extra options for `workshop grade` in the image."""
 
 
 def _expand(value: str, env: dict[str, str]) -> str:
@@ -784,14 +789,26 @@ def test_the_image_builds_step_by_step_and_serves_the_lessons_offline(image, tmp
         outside = _offline(server.pid, [sys.executable, "-c", STATUS, "https://pypi.org/simple/"], 30)
         assert outside.returncode != 0, "the namespace was not offline"
 
-        # A lesson that starts H2O and trains models, run by the learner with no network.
-        lesson = f"solutions/{OFFLINE_LESSON}/{OFFLINE_LESSON}.ipynb"
-        execute = chroot.chroot_argv(root, ["jupyter", "nbconvert", "--to", "notebook", "--execute",
-                                            "--output-dir", "/tmp/offline", lesson], user, env, workdir)
-        done = _offline(server.pid, execute, 900)
-        assert done.returncode == 0, f"{lesson} failed offline in the image:\n{done.stderr[-4000:]}"
-        ran = json.loads((root / "tmp/offline" / f"{OFFLINE_LESSON}.ipynb").read_text())
-        errors = [o for c in ran["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        assert not errors
+        # The `workshop` command as the learner, with no network. `workshop release` makes the
+        # released notebook again, identical to the repository's.
+        course = root / workdir.lstrip("/")
+        release = _offline(server.pid, chroot.chroot_argv(
+            root, ["workshop", "release", "--lesson", OFFLINE_LESSON], user, env, workdir), 300)
+        assert release.returncode == 0, f"`workshop release` failed in the image:\n{release.stderr[-3000:]}"
+        assert json.loads(released_notebook(OFFLINE_LESSON, course).read_text()) == json.loads(
+            released_notebook(OFFLINE_LESSON).read_text()), "`workshop release` in the image made another notebook"
+
+        # `workshop grade` grades a class of one: a lesson that starts H2O and trains models runs
+        # top to bottom in the image, offline, and earns every autograded point.
+        submission = submitted_notebook(root / "tmp/class", "ann", OFFLINE_LESSON)
+        submission.parent.mkdir(parents=True)
+        shutil.copy(source_notebook(OFFLINE_LESSON), submission)
+        grade = _offline(server.pid, chroot.chroot_argv(
+            root, ["workshop", "grade", "/tmp/class", "--out", "/tmp/graded", *GRADE_OPTIONS], user, env, workdir), 900)
+        assert grade.returncode == 0, f"`workshop grade` failed in the image:\n{grade.stderr[-3000:]}"
+        with (root / "tmp/graded/grades.csv").open() as table:
+            [row] = list(csv.DictReader(table))
+        assert row["student"] == "ann" and float(row["score"]) == float(row["max_score"]) > 0, (row, grade.stdout)
+        assert feedback_page(root / "tmp/graded", "ann", OFFLINE_LESSON).exists()
     finally:
         _stop(server)

@@ -30,7 +30,9 @@ import psutil
 import pytest
 from browser import browser, watch
 
-ROOT = Path(__file__).resolve().parent.parent
+from workshop_utils.paths import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 LESSON = "01_monotonic_xgboost"
 RUN_CODE_CELLS = 3  # imports, the data preview table, the split sizes
 ARTIFACTS = ROOT / "test-artifacts" / "lab"
