@@ -11,7 +11,7 @@
 # `-e WORKSHOP_H2O_MAX_MEM=3G` (the default, 2G, leaves room on an 8 GB laptop).
 #
 # The install steps are the repository's own scripts, the ones `make` and CI run on a Debian
-# machine: scripts/install-system.sh (Java) and scripts/install.sh (the venv, from the lock).
+# machine: scripts/install-system.sh (Java, bubblewrap) and scripts/install.sh (the venv, from the lock).
 # All wheels in requirements.lock are binary, so nothing is compiled and no build tools are needed.
 
 # Debian 12 (bookworm) slim with CPython 3.11.14, pinned by the digest of its multi-arch index.
@@ -33,7 +33,8 @@ RUN groupadd --gid 1000 learner \
     && install -d -o learner -g learner /home/learner/course
 WORKDIR /home/learner/course
 
-# 1. System packages: a headless Java 17 runtime for H2O (apt lists are cleaned by the script).
+# 1. System packages: a headless Java 17 runtime for H2O and bubblewrap, the grading sandbox
+#    (apt lists are cleaned by the script).
 COPY scripts/install-system.sh scripts/
 RUN bash scripts/install-system.sh
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Install the system packages the course needs beyond Python: a headless Java runtime for H2O.
+# Install the system packages the course needs beyond Python: a headless Java runtime for H2O,
+# and bubblewrap (bwrap), the sandbox `workshop grade` runs each submission in.
 # One script for every route in: the Dockerfile, `make` and CI (.ci/run) all call it, so the
 # attendee image and this machine are set up by the same steps.
 #
 # Usage: scripts/install-system.sh        (as root, or as a user who may run sudo)
 #
 # Debian/Ubuntu only (apt-get). Idempotent: when a Java that H2O accepts is already on PATH
-# (or in H2O_JAVA_HOME) it installs nothing and does not touch apt at all.
+# (or in H2O_JAVA_HOME) and bwrap is on PATH, it installs nothing and does not touch apt at all.
 # Env: JAVA_PACKAGE (default openjdk-17-jre-headless).
 set -euo pipefail
 
@@ -46,15 +47,31 @@ usable_java() {
     return 1
 }
 
+packages=()
 if found=$(usable_java); then
-    echo "install-system: Java $(java_major "$found") found at $found; nothing to install"
+    echo "install-system: Java $(java_major "$found") found at $found"
+else
+    packages+=("$java_package")
+fi
+if command -v bwrap >/dev/null 2>&1; then
+    echo "install-system: bubblewrap found at $(command -v bwrap)"
+else
+    packages+=(bubblewrap)
+fi
+if [ ${#packages[@]} -eq 0 ]; then
+    echo "install-system: nothing to install"
     exit 0
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: no Java ${min_java}-${max_java} found, and this is not a Debian/Ubuntu system (no apt-get)." >&2
-    echo "fix: install a Java 17 runtime (e.g. Temurin 17, or 'conda env create -f environment.yml')," >&2
-    echo "     or point H2O_JAVA_HOME at one." >&2
+    echo "error: ${packages[*]} missing, and this is not a Debian/Ubuntu system (no apt-get)." >&2
+    if [ "${packages[0]}" = "$java_package" ]; then
+        echo "fix: install a Java 17 runtime (e.g. Temurin 17, or 'conda env create -f environment.yml')," >&2
+        echo "     or point H2O_JAVA_HOME at one." >&2
+    fi
+    if [ "${packages[-1]}" = bubblewrap ]; then
+        echo "fix: install bubblewrap (bwrap) with your package manager; \`workshop grade\` sandboxes each submission with it." >&2
+    fi
     exit 1
 fi
 
@@ -63,22 +80,26 @@ if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then
         sudo=(sudo)
     else
-        echo "error: installing $java_package needs root; run this script as root or install sudo." >&2
+        echo "error: installing ${packages[*]} needs root; run this script as root or install sudo." >&2
         exit 1
     fi
 fi
 
-echo "install-system: installing $java_package"
+echo "install-system: installing ${packages[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # Slim Debian images drop /usr/share/man; the JRE's update-alternatives step needs man1 to exist.
 "${sudo[@]}" mkdir -p /usr/share/man/man1
 "${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "$java_package" >/dev/null
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 "${sudo[@]}" apt-get clean
 "${sudo[@]}" rm -rf /var/lib/apt/lists/*
 
+if ! command -v bwrap >/dev/null 2>&1; then
+    echo "error: bubblewrap was installed but bwrap is not on PATH." >&2
+    exit 1
+fi
 if found=$(usable_java); then
-    echo "install-system: done (Java $(java_major "$found") at $found)"
+    echo "install-system: done (Java $(java_major "$found") at $found, bwrap at $(command -v bwrap))"
     exit 0
 fi
 

@@ -567,12 +567,16 @@ def _fake_java(bin_dir: Path, version: str) -> None:
     java.chmod(0o755)
 
 
-def _shim(tmp: Path, java_version: str | None, with_apt: bool = False) -> Path:
-    """A PATH holding only what the script needs, a fake `java` and maybe a fake `apt-get`."""
+def _shim(tmp: Path, java_version: str | None, with_apt: bool = False, with_bwrap: bool = True) -> Path:
+    """A PATH holding only what the script needs, a fake `java`, a fake `bwrap` unless told
+    otherwise and maybe a fake `apt-get`."""
     bin_dir = tmp / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
     for tool in ("sed", "head", "id"):
         (bin_dir / tool).symlink_to(shutil.which(tool))
+    if with_bwrap:
+        (bin_dir / "bwrap").write_text(f"#!{shutil.which('bash')}\n")
+        (bin_dir / "bwrap").chmod(0o755)
     if java_version is not None:
         _fake_java(bin_dir, java_version)
     if with_apt:
@@ -614,6 +618,12 @@ def test_install_system_explains_what_to_do_without_apt(tmp_path, version):
     result = _run_install_system(_shim(tmp_path, version))
     assert result.returncode == 1
     assert "not a Debian/Ubuntu system" in result.stderr and "fix:" in result.stderr
+
+
+def test_install_system_wants_bubblewrap_when_bwrap_is_missing(tmp_path):
+    result = _run_install_system(_shim(tmp_path, "17.0.15", with_bwrap=False))
+    assert result.returncode == 1
+    assert "bubblewrap missing" in result.stderr and "openjdk" not in result.stderr
 
 
 def test_install_system_on_this_machine_is_quick_when_java_is_there():
