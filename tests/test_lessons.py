@@ -11,18 +11,18 @@ import pytest
 from conftest import lessons_under_test
 
 from workshop_tools.release import release_lessons
-from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, SOLUTIONS, lesson_names
+from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, lesson_names, released_notebook, source_notebook
 
 LESSONS = lessons_under_test()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 
 
 def solution(lesson: str) -> nbformat.NotebookNode:
-    return nbformat.read(PROJECT_ROOT / SOLUTIONS / lesson / f"{lesson}.ipynb", as_version=4)
+    return nbformat.read(source_notebook(lesson), as_version=4)
 
 
 def released(lesson: str) -> nbformat.NotebookNode:
-    return nbformat.read(PROJECT_ROOT / NOTEBOOKS / lesson / f"{lesson}.ipynb", as_version=4)
+    return nbformat.read(released_notebook(lesson), as_version=4)
 
 
 def nbgrader(cell: nbformat.NotebookNode) -> dict:
@@ -39,9 +39,8 @@ def test_released_notebooks_are_in_sync(tmp_path):
     assert committed == lesson_names(), "notebooks/ has a lesson solutions/ does not (or the reverse)"
     for path in fresh:
         lesson = path.parent.name
-        assert json.loads(path.read_text()) == json.loads(
-            (PROJECT_ROOT / NOTEBOOKS / lesson / path.name).read_text()
-        ), f"{lesson}: notebooks/ is stale; run `workshop release` and commit"
+        assert json.loads(path.read_text()) == json.loads(released_notebook(lesson).read_text()), \
+            f"{lesson}: notebooks/ is stale; run `workshop release` and commit"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

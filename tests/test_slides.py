@@ -19,9 +19,9 @@ from browser import browser, npm, watch
 from conftest import lessons_under_test
 
 from workshop_tools import slides
+from workshop_utils.paths import PROJECT_ROOT, source_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts" / "slides"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "slides"
 LESSONS = lessons_under_test()
 TOLERANCE_PX = 2
 REVEAL = f"require('{slides.ASSETS}/reveal.js/dist/reveal.js')"
@@ -74,7 +74,7 @@ class Deck:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The lessons' decks and their assets, exported once for this module."""
-    if slides.installed_versions() != {n: slides.locked_versions()[n] for n in slides.NEEDED}:
+    if not slides.vendor_matches_lock():
         npm()  # installs npm (apt-get) on a fresh CI machine, or skips with the command to run
     folder = tmp_path_factory.mktemp("slides")
     slides.export_decks(LESSONS, folder)
@@ -108,7 +108,7 @@ def decks(out: Path, context) -> dict[str, Deck]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     seen = {}
     for lesson in LESSONS:
-        path = out / f"{lesson}.slides.html"
+        path = slides.deck_path(out, lesson)
         page, problems = open_deck(context, path)
         survey = page.evaluate(SURVEY)
         totals = tuple(page.evaluate(f"() => [{REVEAL}.getHorizontalSlides().length, {REVEAL}.getTotalSlides()]"))
@@ -120,7 +120,7 @@ def decks(out: Path, context) -> dict[str, Deck]:
             page.screenshot(path=str(ARTIFACTS / f"{lesson}-plot.png"))
         ready = page.evaluate(f"{REVEAL}.isReady()")
         page.close()
-        notebook = slides.strip_for_slides(nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", 4))
+        notebook = slides.strip_for_slides(nbformat.read(source_notebook(lesson), 4))
         seen[lesson] = Deck(lesson, notebook, path.read_text(), survey, ready, totals, text,
                             problems, list(context.blocked))
         context.blocked.clear()
@@ -188,7 +188,7 @@ def test_solutions_and_hidden_tests_stripped_outputs_kept(decks: dict[str, Deck]
     deck = decks[lesson]
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME"):
         assert marker not in deck.text
-    source = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", 4)
+    source = nbformat.read(source_notebook(lesson), 4)
     visible = "\n".join(cell.source for cell in deck.notebook.cells)  # a visible test may repeat a line
     for cell in source.cells:
         hidden = re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
@@ -229,7 +229,7 @@ def test_slide_rule_agrees_with_nbconvert(kinds: list[str]) -> None:
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell(f"cell {i} ({kind})", metadata={"slideshow": {"slide_type": kind}})
         for i, kind in enumerate(kinds)])
-    html, _ = slides.exporter(slides.rise_settings(nb)).from_notebook_node(nb)
+    html, _ = slides.deck_exporter(slides.rise_settings(nb)).from_notebook_node(nb)
     sections = _Sections()
     sections.feed(html)
     assert (sections.outer, sections.inner) == slides.expected_slides(nb)

@@ -4,7 +4,9 @@ Kept apart from ``workshop_utils`` (what the lessons import): no lesson imports 
 this package imports the lesson library only for paths, data checks and memory sizes.
 
 Modules: ``cli`` (the command line), ``doctor`` (machine checks), ``release`` (student notebooks
-from the sources), ``nbgrader_course`` (nbgrader settings and a throw-away course folder),
-``grading`` and ``safe_execution`` (autograding that survives bad submissions),
-``process_memory`` (memory of a process tree), ``slides`` (offline reveal.js decks).
+from the sources), ``settings`` (the course id, solution stubs, cell time and memory limits),
+``nbgrader_course`` (nbgrader settings and a throw-away course folder), ``grading`` (a
+subpackage: ``workshop grade``, see its docstring) and ``safe_execution`` (running a notebook
+that may crash, hang or hog memory), ``process_memory`` (memory of a process tree), ``slides``
+(offline reveal.js decks).
 """

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workshop_tools.grading import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
+from workshop_tools.settings import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
 
 
 def doctor(_: argparse.Namespace) -> int:
@@ -36,7 +36,9 @@ def release(args: argparse.Namespace) -> int:
 
 def grade(args: argparse.Namespace) -> int:
     """Autograde a folder of submissions."""
-    from workshop_tools.grading import GradeResult, grade_class
+    from workshop_tools.grading.grade_result import GradeResult
+    from workshop_tools.grading.grades_csv import grades_csv_path
+    from workshop_tools.grading.process_pool import grade_class
 
     def show(result: GradeResult) -> None:
         print(f"graded {result.student}/{result.assignment}: {result.score:g}/{result.max_score:g}"
@@ -48,7 +50,7 @@ def grade(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"{len(results)} grade(s) written to {Path(args.out) / 'grades.csv'}; "
+    print(f"{len(results)} grade(s) written to {grades_csv_path(Path(args.out))}; "
           f"feedback in {Path(args.out) / 'feedback'}")
     return 0
 

@@ -1,10 +1,13 @@
-"""The course as nbgrader sees it: an nbgrader configuration for a throw-away course folder (so
-the project's own folders and any submissions are never written), the lessons staged into it,
-and nbgrader's assignments generated from them.
+"""The course as nbgrader sees it: the settings every nbgrader run of the course shares, an
+nbgrader configuration for a throw-away course folder (so the project's own folders and any
+submissions are never written), where nbgrader keeps each file in that folder, the lessons
+staged into it, and nbgrader's assignments generated from them.
 
 Example:
     >>> nbgrader_config(Path("/tmp/course")).CourseDirectory.course_id
     'responsible_ml'
+    >>> course_file(Path("/tmp/course"), "autograded", "01_x", student="ann").as_posix()
+    '/tmp/course/autograded/ann/01_x/01_x.ipynb'
 """
 
 from __future__ import annotations
@@ -16,35 +19,58 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from workshop_utils.paths import PROJECT_ROOT, source_notebook
-
-CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-TEXT_STUB = "YOUR ANSWER HERE"
+from workshop_tools.settings import CODE_STUB, COURSE_ID, DEFAULT_CELL_TIMEOUT, TEXT_STUB
+from workshop_utils.paths import PROJECT_ROOT, lesson_notebook, source_notebook
 
 
-def nbgrader_config(course_dir: Path, cell_timeout: int = 120) -> Config:
-    """Settings for a course folder laid out the nbgrader way (source/, release/, submitted/,
-    autograded/, feedback/) with its own gradebook inside it."""
+def shared_config(cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Config:
+    """What the ``workshop`` command and an instructor's own nbgrader (the root
+    ``nbgrader_config.py``) both use: the stubs, restoring deleted cells, the cell time limit."""
     config = Config()
-    config.CourseDirectory.root = str(course_dir)
-    config.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
-    config.CourseDirectory.course_id = "responsible_ml"
     config.ClearSolutions.code_stub = {"python": CODE_STUB}
     config.ClearSolutions.text_stub = TEXT_STUB
     config.OverwriteCells.add_missing_cells = True
     config.Execute.timeout = cell_timeout
+    return config
+
+
+def gradebook_url(course_dir: Path) -> str:
+    """The database URL of the course folder's own gradebook.
+
+    >>> gradebook_url(Path("/tmp/course"))
+    'sqlite:////tmp/course/gradebook.db'
+    """
+    return f"sqlite:///{course_dir / 'gradebook.db'}"
+
+
+def nbgrader_config(course_dir: Path, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Config:
+    """Settings for a course folder laid out the nbgrader way (source/, release/, submitted/,
+    autograded/, feedback/) with its own gradebook inside it."""
+    config = shared_config(cell_timeout)
+    config.CourseDirectory.root = str(course_dir)
+    config.CourseDirectory.db_url = gradebook_url(course_dir)
+    config.CourseDirectory.course_id = COURSE_ID
     config.Execute.interrupt_on_timeout = True
     config.Execute.allow_errors = True
     config.Application.log_level = "WARN"
     return config
 
 
+def course_file(course_dir: Path, step: str, lesson: str, student: str | None = None,
+                suffix: str = ".ipynb") -> Path:
+    """Where nbgrader keeps a lesson's notebook (or, with ``suffix=".html"``, its feedback) at
+    ``step`` (source, release, submitted, autograded, feedback): in
+    ``<course>/<step>/[<student>/]<lesson>/``, named like the lesson."""
+    folder = course_dir / step if student is None else course_dir / step / student
+    return lesson_notebook(folder, lesson).with_suffix(suffix)
+
+
 def stage_source(course_dir: Path, lessons: list[str], root: Path = PROJECT_ROOT) -> None:
     """Copy the lessons' solution notebooks into ``course_dir/source``."""
     for lesson in lessons:
-        target = course_dir / "source" / lesson
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source_notebook(lesson, root), target / f"{lesson}.ipynb")
+        target = course_file(course_dir, "source", lesson)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source_notebook(lesson, root), target)
 
 
 def use_this_environment() -> None:

@@ -11,8 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from workshop_tools.nbgrader_course import generate_assignments, stage_source
-from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, lesson_names
+from workshop_tools.nbgrader_course import course_file, generate_assignments, stage_source
+from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, lesson_names, lesson_notebook
 
 
 def release_lessons(root: Path = PROJECT_ROOT, destination: Path | None = None,
@@ -27,9 +27,8 @@ def release_lessons(root: Path = PROJECT_ROOT, destination: Path | None = None,
         stage_source(course, lessons, root)
         generate_assignments(course, lessons)
         for lesson in lessons:
-            target = destination / lesson
-            target.mkdir(parents=True, exist_ok=True)
-            notebook = target / f"{lesson}.ipynb"
-            shutil.copyfile(course / "release" / lesson / f"{lesson}.ipynb", notebook)
+            notebook = lesson_notebook(destination, lesson)
+            notebook.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(course_file(course, "release", lesson), notebook)
             written.append(notebook)
     return written

@@ -31,6 +31,12 @@ from workshop_tools.process_memory import Sampler, tree_rss
 
 MAX_RESTARTS = 3
 
+KERNEL_DIED = "KernelDied"
+MEMORY_LIMIT_EXCEEDED = "MemoryLimitExceeded"
+CELL_TIMED_OUT = CellTimeoutError.__name__
+RESTART_ERRORS = frozenset({KERNEL_DIED, MEMORY_LIMIT_EXCEEDED, CELL_TIMED_OUT})
+"""Names of the errors a cell is marked with when the kernel was restarted after it."""
+
 
 class MemoryWatchdog(Sampler):
     """Kills this process's children when their summed resident memory passes ``limit_bytes``."""
@@ -74,15 +80,15 @@ class ResilientExecute(Execute):
             over_memory = self.watchdog is not None and self.watchdog.kills > kills_before
             reason = ("the kernel went over the grading memory limit and was stopped" if over_memory
                       else "the kernel died while running this cell (it crashed or exited)")
-            cell.outputs.append(failure_output("MemoryLimitExceeded" if over_memory else "KernelDied", reason))
+            cell.outputs.append(failure_output(MEMORY_LIMIT_EXCEEDED if over_memory else KERNEL_DIED, reason))
             self.recover(index)
             return cell, self.resources
         except CellTimeoutError:  # it ignored the interrupt, so the kernel is still busy
             cell.outputs.append(failure_output(
-                "CellTimeoutError", "ran past the per-cell time limit and did not stop when interrupted"))
+                CELL_TIMED_OUT, "ran past the per-cell time limit and did not stop when interrupted"))
             self.recover(index)
             return cell, self.resources
-        if any(out.get("ename") == "CellTimeoutError" for out in cell.get("outputs", [])):
+        if any(out.get("ename") == CELL_TIMED_OUT for out in cell.get("outputs", [])):
             self.recover(index)  # a cell that ignores the interrupt would block every later cell
         return cell, resources
 

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 import nbformat
 from nbformat import NotebookNode
 
-from workshop_tools.nbgrader_course import CODE_STUB, TEXT_STUB
-from workshop_utils.paths import PROJECT_ROOT, SOLUTIONS, lesson_names
+from workshop_tools.settings import CODE_STUB, TEXT_STUB
+from workshop_utils.paths import PROJECT_ROOT, lesson_names, source_notebook
 
 if TYPE_CHECKING:
     from nbconvert import SlidesExporter
@@ -42,7 +42,7 @@ INSTALL_NPM = "`sudo apt-get install -y npm` on Debian or Ubuntu, or Node.js 18 
 
 # What each deck needs from each package: everything else (sources, maps, other MathJax
 # outputs and fonts, the accessibility explorer) stays behind.
-NEEDED: dict[str, tuple[str, ...]] = {
+DECK_FILES: dict[str, tuple[str, ...]] = {
     "reveal.js": ("LICENSE", "dist/reveal.js", "dist/reveal.css", "dist/reset.css", "dist/theme",
                   "plugin/notes/notes.js"),
     "requirejs": ("require.js",),
@@ -51,7 +51,9 @@ NEEDED: dict[str, tuple[str, ...]] = {
                 "extensions", "jax/input/TeX", "jax/element", "jax/output/CommonHTML",
                 "fonts/HTML-CSS/TeX/woff", "localization/en"),
 }
-LEFT_OUT = ("a11y", "*.map")
+SKIPPED_FILES = ("a11y", "*.map")
+"""Left out of the folders in ``DECK_FILES`` when they are copied."""
+DECK_SUFFIX = ".slides.html"
 MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"
 REMOTE_IMPORT = re.compile(r"@import\s+url\(\s*['\"]?(https?:)?//", re.IGNORECASE)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -102,11 +104,26 @@ def installed_versions(vendor: Path = VENDOR) -> dict[str, str]:
     set()
     """
     found = {}
-    for name in NEEDED:
+    for name in DECK_FILES:
         manifest = vendor / "node_modules" / name / "package.json"
         if manifest.is_file():
             found[name] = json.loads(manifest.read_text())["version"]
     return found
+
+
+def deck_versions(vendor: Path = VENDOR) -> dict[str, str | None]:
+    """The locked version of each package the decks use (None for one the lock lacks).
+
+    >>> deck_versions()["jquery"]
+    '3.7.1'
+    """
+    locked = locked_versions(vendor)
+    return {name: locked.get(name) for name in DECK_FILES}
+
+
+def vendor_matches_lock(vendor: Path = VENDOR) -> bool:
+    """Whether ``node_modules`` holds every package the decks use, at its locked version."""
+    return installed_versions(vendor) == deck_versions(vendor)
 
 
 def ensure_vendor(vendor: Path = VENDOR) -> Path:
@@ -116,16 +133,15 @@ def ensure_vendor(vendor: Path = VENDOR) -> Path:
     >>> ensure_vendor().name  # doctest: +SKIP
     'node_modules'
     """
-    wanted = locked_versions(vendor)
-    if {name: wanted.get(name) for name in NEEDED} != installed_versions(vendor):
+    if not vendor_matches_lock(vendor):
         npm = shutil.which("npm")
         if npm is None:
             raise RuntimeError(f"the slides need reveal.js from npm, and npm is not installed: {INSTALL_NPM}")
         done = subprocess.run([npm, *NPM_CI[1:]], cwd=vendor, capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
             raise RuntimeError(f"`npm ci` failed in {vendor}:\n{done.stdout}{done.stderr}")
-        if {name: wanted.get(name) for name in NEEDED} != installed_versions(vendor):
-            raise RuntimeError(f"`npm ci` did not install {sorted(NEEDED)} at {wanted}")
+        if not vendor_matches_lock(vendor):
+            raise RuntimeError(f"`npm ci` did not install the locked versions {deck_versions(vendor)}")
     return vendor / "node_modules"
 
 
@@ -135,17 +151,17 @@ def copy_assets(out: Path, vendor: Path = VENDOR) -> Path:
     modules = ensure_vendor(vendor)
     target = out / ASSETS
     stamp = target / "versions.json"
-    versions = {name: locked_versions(vendor)[name] for name in NEEDED}
+    versions = deck_versions(vendor)
     if stamp.is_file() and json.loads(stamp.read_text()) == versions:
         return target
     if target.exists():
         shutil.rmtree(target)
-    for name, parts in NEEDED.items():
+    for name, parts in DECK_FILES.items():
         for part in parts:
             source, destination = modules / name / part, target / name / part
             destination.parent.mkdir(parents=True, exist_ok=True)
             if source.is_dir():
-                shutil.copytree(source, destination, ignore=shutil.ignore_patterns(*LEFT_OUT))
+                shutil.copytree(source, destination, ignore=shutil.ignore_patterns(*SKIPPED_FILES))
             else:
                 shutil.copy2(source, destination)
     stamp.write_text(json.dumps(versions, indent=2, sort_keys=True) + "\n")
@@ -249,7 +265,7 @@ def strip_for_slides(nb: NotebookNode) -> NotebookNode:
     return nb
 
 
-def exporter(settings: dict[str, object], assets: str = ASSETS) -> SlidesExporter:
+def deck_exporter(settings: dict[str, object], assets: str = ASSETS) -> SlidesExporter:
     """nbconvert's SlidesExporter with every script and style sheet taken from ``assets``
     (a path relative to the deck)."""
     from nbconvert import SlidesExporter
@@ -268,6 +284,15 @@ def exporter(settings: dict[str, object], assets: str = ASSETS) -> SlidesExporte
     return slides
 
 
+def deck_path(out: Path, lesson: str) -> Path:
+    """The deck of ``lesson`` in the output folder.
+
+    >>> deck_path(Path("slides"), "01_monotonic_xgboost").as_posix()
+    'slides/01_monotonic_xgboost.slides.html'
+    """
+    return Path(out) / f"{lesson}{DECK_SUFFIX}"
+
+
 def export_deck(notebook: Path, out: Path, assets: Path | None = None) -> Path:
     """Write ``out/<name>.slides.html`` for one solution notebook (assets must already be in
     ``out/assets``, see :func:`copy_assets`); return its path."""
@@ -280,8 +305,8 @@ def export_deck(notebook: Path, out: Path, assets: Path | None = None) -> Path:
                       f"internet or does not exist; using 'white' (offline themes: {', '.join(themes)})",
                       stacklevel=2)
         settings["theme"] = "white"
-    html, _ = exporter(settings).from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
-    deck = out / f"{notebook.stem}.slides.html"
+    html, _ = deck_exporter(settings).from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
+    deck = deck_path(out, notebook.stem)
     deck.write_text(html, encoding="utf-8")
     return deck
 
@@ -297,4 +322,4 @@ def export_decks(lessons: Iterable[str] | None = None, out: Path | None = None,
     out = Path(out) if out is not None else root / "slides"
     out.mkdir(parents=True, exist_ok=True)
     assets = copy_assets(out)
-    return [export_deck(root / SOLUTIONS / name / f"{name}.ipynb", out, assets) for name in lessons]
+    return [export_deck(source_notebook(name, root), out, assets) for name in lessons]

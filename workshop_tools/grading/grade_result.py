@@ -1,0 +1,23 @@
+"""One student's grade for one lesson, as grading hands it from step to step (and, as JSON, from
+a grading process to the pool).
+
+Example:
+    >>> GradeResult("ann", "01_monotonic_xgboost", 9.0, 9.0)
+    GradeResult(student='ann', assignment='01_monotonic_xgboost', score=9.0, max_score=9.0, notes=[], feedback_html=None)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class GradeResult:
+    """One student's grade for one lesson, with the reasons any points were lost."""
+
+    student: str
+    assignment: str
+    score: float
+    max_score: float
+    notes: list[str] = field(default_factory=list)
+    feedback_html: str | None = None
