@@ -53,21 +53,41 @@ def test_every_cell_has_slide_metadata(lesson):
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_exercises_follow_the_grading_contract(lesson):
+    """3 to 6 exercises (code and written) plus 2 to 3 concept questions; every autograded test
+    cell calls its exercise's check (what the learner sees) and, in hidden tests, its grade."""
     cells = solution(lesson).cells
     solutions = [c for c in cells if nbgrader(c).get("solution") and c.cell_type == "code"]
+    concept = [c for c in solutions if nbgrader(c)["grade_id"].startswith("q")]
     tests = [c for c in cells if nbgrader(c).get("grade") and c.cell_type == "code"]
     written = [c for c in cells if nbgrader(c).get("grade") and c.cell_type == "markdown"]
-    assert 3 <= len(solutions) + len(written) <= 6, "3 to 6 exercises per lesson"
+    assert 3 <= len(solutions) - len(concept) + len(written) <= 6, "3 to 6 exercises per lesson"
+    assert 2 <= len(concept) <= 3, "2 to 3 concept questions per lesson"
     assert written, "at least one written question graded by hand"
-    assert len(tests) >= len(solutions)
+    assert len(tests) == len(solutions), "one autograded test cell per code exercise and concept question"
     for cell in solutions:
         assert "### BEGIN SOLUTION" in cell.source
     for cell in tests:
-        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{nbgrader(cell)['grade_id']} has no hidden tests"
-        visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
-        assert "assert" in visible, f"{nbgrader(cell)['grade_id']} has no visible test"
+        grade_id = nbgrader(cell)["grade_id"]
+        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{grade_id} has no hidden tests"
+        visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
+        assert re.search(r"^ex\.\w+\.check\(", visible, re.M), f"{grade_id}: the visible test calls the exercise's check"
+        assert re.search(r"^ex\.\w+\.grade\(", hidden, re.M), f"{grade_id}: the hidden tests call the exercise's grade"
+    for cell in written:
+        assert re.search(r"### BEGIN SOLUTION.+### END SOLUTION", cell.source, re.S), "a model answer in the source"
+        assert re.search(r"### BEGIN HIDDEN TESTS\n\*\*Rubric", cell.source), "a rubric for the instructor, hidden"
     ids = [nbgrader(c)["grade_id"] for c in cells if nbgrader(c)]
     assert len(ids) == len(set(ids)), "grade ids must be unique"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_a_fresh_notebook_runs_to_its_end(lesson):
+    """Run All on a released notebook never stops at an unanswered exercise: no solution stub
+    raises, and every top-level answer has a value before its region."""
+    for cell in released(lesson).cells:
+        if cell.cell_type == "code" and nbgrader(cell).get("solution"):
+            assert "raise NotImplementedError" not in cell.source, nbgrader(cell)["grade_id"]
+            assert cell.source.lstrip().startswith(("def ", "answer_")), \
+                f"{nbgrader(cell)['grade_id']}: an answer is a function or an `answer_...` variable set before its region"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -105,3 +125,11 @@ def test_readme_lists_every_lesson_with_its_measured_run_time():
         assert int(row.group(1)) <= 90, f"{lesson}: README says it takes over the 90 s budget"
         assert re.search(rf"^\| {lesson} \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", readme, re.M), \
             f"README's measured figures have no row for {lesson}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_speaker_notes_are_set_apart_from_the_lesson_text(lesson):
+    notes = [c for c in solution(lesson).cells if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+    for cell in notes:
+        assert cell.source.startswith("> **Speaker notes.**"), cell.source[:80]
+        assert all(line.startswith(">") for line in cell.source.splitlines()), "the whole note is one quoted block"

@@ -6,7 +6,7 @@ submission may take. ``workshop release``, ``workshop grade``, ``workshop slides
 Example:
     >>> print(CODE_STUB)
     # YOUR CODE HERE
-    raise NotImplementedError()
+    pass
     >>> DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
     (120, '4G')
 """
@@ -16,8 +16,11 @@ from __future__ import annotations
 COURSE_ID = "responsible_ml"
 """The course id in nbgrader's gradebook."""
 
-CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-"""What a code solution (between ``### BEGIN SOLUTION`` and ``### END SOLUTION``) becomes."""
+CODE_STUB = "# YOUR CODE HERE\npass"
+"""What a code solution (between ``### BEGIN SOLUTION`` and ``### END SOLUTION``) becomes. It does
+nothing (rather than nbgrader's usual ``raise NotImplementedError()``), so Run All on a fresh
+notebook runs the whole lesson: each exercise's check then says "not answered yet", and grading
+still counts it as failed."""
 
 TEXT_STUB = "YOUR ANSWER HERE"
 """What a written answer becomes."""
