@@ -11,6 +11,7 @@ from sklearn.metrics import roc_auc_score
 
 from workshop_utils import attacks, data, guards, pdp, shapley
 from workshop_utils.cutoffs import best_f1_cutoff
+from workshop_utils.plots import RISK_UP
 from workshop_utils.xgboost_models import predict_default
 
 
@@ -180,17 +181,46 @@ def test_attack_bench_measures_consistently(model, parts, ranges):
     assert 0 <= measures["adversarial examples"] <= len(X) and 0 <= measures["attack rows flagged"] <= 90
 
 
-def test_figures_are_drawn(model, parts, ranges):
-    from matplotlib.figure import Figure
-
+def test_extended_ice_shades_what_lies_outside_the_training_range(model, parts, ranges):
     X = parts.test[data.MODEL_INPUTS].astype(float).iloc[:50]
-    ice = pdp.ice_curves(predict_default(model), X, "PAY_0", attacks.extended_grid(parts.train["PAY_0"]))
+    grid = attacks.extended_grid(parts.train["PAY_0"])
+    ice = pdp.ice_curves(predict_default(model), X, "PAY_0", grid)
     figure = attacks.plot_extended_ice({"PAY_0": (ice.mean(), ice.iloc[:3])}, parts.test, ranges)
-    assert isinstance(figure, Figure)
+    assert figure.get_size_inches().tolist() == [12.0, 3.6]
+    panel, unused, _histogram = figure.axes
+    assert panel.get_visible() and not unused.get_visible(), "one input, two columns: one panel hidden"
+    assert len(panel.lines) == 4, "three ICE curves and the partial dependence"
+    assert np.allclose(panel.lines[-1].get_xdata(), grid) and np.allclose(panel.lines[-1].get_ydata(), ice.mean())
+    assert np.allclose(panel.lines[0].get_ydata(), ice.iloc[0])
+    shaded = [(span.get_x(), span.get_x() + span.get_width()) for span in panel.patches]
+    assert shaded == [(grid.min(), -2.0), (8.0, grid.max())], "below and above PAY_0's training range"
+    assert panel.get_xlim() == (grid.min(), grid.max())
+    assert [text.get_text() for text in figure.legends[0].get_texts()] == ["partial dependence",
+                                                                         "outside training data"]
+
+
+def test_adversarial_plot_puts_each_customer_at_before_and_after():
     result = pd.DataFrame({"feature": ["PAY_0", None], "before": [0.6, 0.1], "after": [0.2, 0.1],
                            "adversarial": [True, False]})
-    assert isinstance(attacks.plot_adversarial(result, 0.3, "t"), Figure)
+    axes = attacks.plot_adversarial(result, 0.3, "t").axes[0]
+    assert [points.get_offsets().tolist() for points in axes.collections] == [[[0.1, 0.1]], [[0.6, 0.2]]]
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == [
+        "best change, not adversarial", "adversarial via PAY_0", "cutoff 0.300"]
+    assert axes.lines[1].get_xdata() == [0.3, 0.3] and axes.lines[2].get_ydata() == [0.3, 0.3]
+    assert axes.get_title() == "t"
+
+
+def test_random_attack_plot_has_one_strip_per_kind_and_flags_in_red():
+    from matplotlib.colors import to_hex
+
     scores = pd.Series([0.1, 0.5, 0.7])
     kinds = pd.Series(["inside", "beyond", "missing"])
-    assert isinstance(attacks.plot_random_attack(scores, kinds, pd.Series([False, True, False]),
-                                                 np.array([0.0, 0.9]), "t"), Figure)
+    axes = attacks.plot_random_attack(scores, kinds, pd.Series([False, True, False]),
+                                      np.array([0.05, 0.9]), "t").axes[0]
+    strips = axes.collections[:3]
+    assert [points.get_offsets()[0, 0] for points in strips] == [0.1, 0.5, 0.7]
+    assert [to_hex(points.get_facecolors()[0]) for points in strips] == ["#999999", RISK_UP, "#999999"]
+    assert [label.get_text() for label in axes.get_yticklabels()] == [
+        "inside\n(1 rows)", "beyond\n(1 rows)", "missing\n(1 rows)"]
+    (real,) = axes.patches
+    assert (real.get_x(), real.get_x() + real.get_width()) == pytest.approx((0.05, 0.9))

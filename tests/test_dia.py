@@ -16,8 +16,14 @@ from fairlearn.metrics import (
     true_negative_rate,
     true_positive_rate,
 )
-from matplotlib.figure import Figure
-from sklearn.metrics import accuracy_score, confusion_matrix, precision_score
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_curve,
+    precision_score,
+    recall_score,
+)
 
 from workshop_utils import cutoffs, data, dia
 from workshop_utils.xgboost_models import predict_default
@@ -244,13 +250,39 @@ def test_report_and_flags_are_consistent(decisions):
     assert ((cells["ratio"] < dia.LOW) | (cells["ratio"] > dia.HIGH)).all()
 
 
-def test_figures_draw(decisions, parts, model):
-    y_true, y_pred, groups = decisions
+def test_precision_recall_figure_marks_the_cutoff_on_the_curve(parts, model):
+    y_valid = parts.valid[data.TARGET]
     probability = predict_default(model)(parts.valid)
+    axes = dia.plot_precision_recall(y_valid, probability, 0.3).axes[0]
+    lines = {line.get_label(): line for line in axes.lines}
+    precision, recall, _ = precision_recall_curve(y_valid, probability)
+    assert np.allclose(lines["model"].get_xdata(), recall) and np.allclose(lines["model"].get_ydata(), precision)
+    decided = cutoffs.decide(probability, 0.3)
+    point = lines[f"cutoff 0.300: F1 {f1_score(y_valid, decided):.3f}"]
+    assert point.get_xdata()[0] == pytest.approx(recall_score(y_valid, decided))
+    assert point.get_ydata()[0] == pytest.approx(precision_score(y_valid, decided))
+
+
+def test_disparity_heat_map_shows_every_ratio_and_boxes_the_flagged_ones(decisions):
+    y_true, y_pred, groups = decisions
     report = dia.disparity_report(y_true, y_pred, groups)
+    sizes = dia.group_sizes(groups)
+    axes = dia.plot_disparities(report, sizes).axes[0]
+    assert np.allclose(axes.images[0].get_array(), report[dia.RATES].clip(0.5, 2.0).fillna(1.0))
+    assert len(axes.patches) == int(dia.flag_disparities(report).to_numpy().sum()) > 0, "one box per flag"
+    assert [label.get_text() for label in axes.get_xticklabels()] == dia.RATES
+    assert [label.get_text() for label in axes.get_yticklabels()] == [
+        f"{attribute}: {group} (n={int(sizes[(attribute, group)])})" for attribute, group in report.index]
+
+
+def test_air_by_cutoff_figure_draws_the_sweep_the_band_and_the_cutoff(decisions, parts, model):
+    _y_true, _y_pred, groups = decisions
     sweep = dia.air_by_cutoff(predict_default(model)(parts.test), groups["SEX"], ["female"], "male",
                               np.linspace(0.1, 0.6, 6))
-    for figure in (dia.plot_precision_recall(parts.valid[data.TARGET], probability, 0.3),
-                   dia.plot_disparities(report, dia.group_sizes(groups)),
-                   dia.plot_air_by_cutoff(sweep, 0.3)):
-        assert isinstance(figure, Figure)
+    axes = dia.plot_air_by_cutoff(sweep, 0.3).axes[0]
+    lines = {line.get_label(): line for line in axes.lines}
+    assert np.allclose(lines["female vs male"].get_xdata(), sweep.index)
+    assert np.allclose(lines["female vs male"].get_ydata(), sweep["female vs male"])
+    assert list(lines["F1-optimal cutoff 0.300"].get_xdata()) == [0.3, 0.3]
+    (band,) = axes.patches
+    assert (band.get_y(), band.get_y() + band.get_height()) == pytest.approx((dia.LOW, dia.HIGH))

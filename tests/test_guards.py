@@ -3,6 +3,8 @@ and against XGBoost's own predictions."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,6 +107,22 @@ def test_edited_model_keeps_every_complete_score(model, parts):
     assert (guards.missing_directions(edited) > 0).any()
     blank = X.assign(PAY_0=np.nan)
     assert not np.array_equal(predict_default(edited)(blank), predict_default(model)(blank))
+
+
+def test_split_nodes_are_every_split_xgboost_reports(model):
+    booster = model.get_booster()
+    splits = list(guards.split_nodes(json.loads(booster.save_raw("json")), booster.feature_names))
+    table = booster.trees_to_dataframe()
+    inner = table[table["Feature"] != "Leaf"]
+    assert [split.feature for split in splits] == inner["Feature"].tolist()
+    assert [(split.tree["id"], split.node) for split in splits] == list(zip(inner["Tree"], inner["Node"]))
+    assert [split.left for split in splits] == [int(ref.split("-")[1]) for ref in inner["Yes"]]
+    assert [split.default_left for split in splits] == (inner["Missing"] == inner["Yes"]).tolist()
+
+
+def test_majority_missing_direction_refuses_unknown_inputs(model):
+    with pytest.raises(ValueError, match="AGE"):
+        guards.majority_missing_direction(model, inputs=["PAY_0", "AGE"])
 
 
 def test_plot_remediations_draws_one_panel_per_measure():

@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
 from workshop_utils import SEED, local_models
 
@@ -140,17 +139,52 @@ def test_contributions_explain_the_gap_to_the_reference(train):
     assert codes["contribution"].is_monotonic_decreasing
 
 
-def test_figures(train):
+@pytest.fixture(scope="module")
+def fit(train) -> local_models.LocalFit:
     row, scale = train.iloc[0], local_models.input_scale(train, NAMES)
     sample = local_models.perturbed_sample(row, scale, n=200)
-    fit = local_models.explain_locally(sample, logistic_box(sample), row, scale)
-    distances = local_models.scaled_distance(sample, row, scale)
-    codes = local_models.local_reason_codes(fit.model, row, train.mean(), k=2)
-    figures = [
-        local_models.plot_ranked_predictions({"a": fit, "b": fit}, customer={"a": 0}),
-        local_models.plot_weights(distances, 2.0),
-        local_models.plot_coefficients({"ours": fit.model.coefficients, "again": fit.model.coefficients}, "t"),
-        local_models.plot_local_reason_codes(codes, "t"),
-    ]
-    assert all(isinstance(figure, Figure) for figure in figures)
-    assert len(figures[0].axes) >= 2
+    return local_models.explain_locally(sample, logistic_box(sample), row, scale)
+
+
+def test_ranked_predictions_draw_one_panel_per_fit(fit):
+    figure = local_models.plot_ranked_predictions({"a": fit, "b": fit}, customer={"a": 0})
+    assert figure.get_size_inches().tolist() == [12.0, 4.0] and len(figure.axes) == 2
+    order = np.argsort(fit.black_box, kind="stable")
+    for axes, name in zip(figure.axes, "ab"):
+        assert axes.get_title() == f"{name}: weighted R² = {fit.r2:.2f}"
+        assert np.allclose(axes.lines[0].get_ydata(), fit.black_box[order]), "the GBM, sorted"
+        assert np.allclose(axes.collections[0].get_offsets()[:, 1], fit.local[order]), "the local model"
+    customer = figure.axes[0].collections[1].get_offsets()
+    assert customer.tolist() == [[int(np.flatnonzero(order == 0)[0]), fit.black_box[0]]]
+    assert len(figure.axes[1].collections) == 1, "no customer marked on panel b"
+
+
+def test_weights_figure_draws_the_kernel_over_the_distances():
+    distances = np.array([0.1, 0.5, 0.5, 2.0, 3.0])
+    figure = local_models.plot_weights(distances, 2.0)
+    axes, counts = figure.axes
+    kernel, width = axes.lines
+    assert np.allclose(kernel.get_ydata(), local_models.kernel_weights(kernel.get_xdata(), 2.0))
+    assert kernel.get_xdata().max() == 3.0 and list(width.get_xdata()) == [2.0, 2.0]
+    assert sum(bar.get_height() for bar in counts.patches) == len(distances)
+
+
+def test_coefficients_figure_draws_each_explanation_s_weights(fit):
+    ours = fit.model.coefficients
+    other = -2 * ours
+    axes = local_models.plot_coefficients({"ours": ours, "other": other}, "t", top=3).axes[0]
+    names = local_models.top_k_by_size(ours, 3)[::-1]
+    assert [label.get_text() for label in axes.get_yticklabels()] == names, "largest on top"
+    widths = [bar.get_width() for bar in axes.patches]
+    assert np.allclose(widths, [*ours[names], *other[names]])
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == ["ours", "other"]
+
+
+def test_local_reason_codes_figure_draws_the_codes(fit, train):
+    codes = local_models.local_reason_codes(fit.model, train.iloc[0], train.mean(), k=2)
+    assert len(codes) == 2
+    figure = local_models.plot_local_reason_codes(codes, "t")
+    axes = figure.axes[0]
+    assert [bar.get_width() for bar in axes.patches] == codes["contribution"].tolist()[::-1]
+    assert [label.get_text() for label in axes.get_yticklabels()] == codes["reason"].tolist()[::-1]
+    assert figure.get_size_inches()[0] == 8 and axes.get_xlabel().startswith("local model's contribution")

@@ -7,9 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 from scipy.stats import spearmanr
 
 from workshop_utils import data, loco, pdp, shapley, surrogate
+from workshop_utils.plots import RISK_DOWN, RISK_UP
 
 
 def linear(frame: pd.DataFrame) -> np.ndarray:
@@ -129,14 +131,36 @@ def test_rank_agreement_edge_cases():
     assert loco.rank_agreement([same, flipped]).iloc[0] == pytest.approx(-1.0)
 
 
-def test_figures_draw():
+def test_reason_grid_draws_each_customer_s_largest_contributions():
     contributions = loco.loco_contributions(linear, TOY, ["a", "b", "c"])
     predictions = pd.Series(linear(TOY), index=TOY.index)
     rows = pdp.rows_at_percentiles(predictions, [0, 50, 100])
-    figure = loco.plot_reason_grid(contributions, rows, predictions, TOY, top=2)
-    assert len([a for a in figure.axes if a.get_visible()]) == 3
-    members = [contributions, contributions * 1.1]
-    assert loco.plot_ensemble_loco(members, rows, top=2).axes
+    figure = loco.plot_reason_grid(contributions, rows, predictions, TOY, top=2, columns=2)
+    assert figure.get_size_inches().tolist() == pytest.approx([10.4, 5.6])
+    assert [axes.get_visible() for axes in figure.axes] == [True, True, True, False]
+    for axes, (percentile, label) in zip(figure.axes, rows.items()):
+        shown = shapley.largest_first(contributions.loc[label])[:2][::-1]
+        assert [bar.get_width() for bar in axes.patches] == pytest.approx(shown.tolist())
+        assert [tick.get_text() for tick in axes.get_yticklabels()] == [
+            f"{name} = {TOY.loc[label, name]:,.0f}" for name in shown.index]
+        assert [to_hex(bar.get_facecolor()) for bar in axes.patches] == [
+            RISK_UP if value > 0 else RISK_DOWN for value in shown]
+        assert axes.get_title() == f"p{percentile}: predicted {predictions[label]:.3f}"
+
+
+def test_ensemble_figure_draws_the_mean_and_every_member():
+    contributions = loco.loco_contributions(linear, TOY, ["a", "b", "c"])
+    members = [contributions, contributions * 1.5, contributions * 0.5]
+    rows = pd.Series([10, 30], index=[0, 100])
+    figure = loco.plot_ensemble_loco(members, rows, top=2)
+    assert [axes.get_visible() for axes in figure.axes] == [True, True, False]
+    for axes, label in zip(figure.axes, rows):
+        names = [tick.get_text() for tick in axes.get_yticklabels()]
+        assert names == shapley.largest_first(contributions.loc[label]).index[:2][::-1].tolist()
+        assert [bar.get_width() for bar in axes.patches] == pytest.approx(contributions.loc[label, names].tolist())
+        assert len(axes.collections) == len(members), "one marker set per model"
+        for member, markers in zip(members, axes.collections):
+            assert markers.get_offsets()[:, 0].tolist() == pytest.approx(member.loc[label, names].tolist())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 import shap
 
 from workshop_utils import data, shapley
@@ -36,6 +37,16 @@ def test_reason_codes_are_only_risk_raising_inputs():
     assert codes["input"].tolist() == ["PAY_AMT1", "PAY_0"]
     assert codes["reason"].tolist() == ["PAY_AMT1 = 0 NT$ (amount paid)", "PAY_0 = 1 (payment 1 month late)"]
     assert codes.index.tolist() == [1, 2]
+
+
+def test_contributions_frame_puts_the_bias_last():
+    values = np.array([[0.5, -0.2], [0.1, 0.3]], dtype=np.float32)
+    frame = shapley.contributions_frame(values, pd.Index([7, 3], name="ID"), ("a", "b"), -1.0)
+    assert frame.columns.tolist() == ["a", "b", shapley.BIAS] and frame.index.tolist() == [7, 3]
+    assert frame.index.name == "ID" and frame[shapley.BIAS].tolist() == [-1.0, -1.0]
+    assert frame["a"].dtype == np.float32 and frame["b"].tolist() == pytest.approx([-0.2, 0.3])
+    per_row = shapley.contributions_frame(values, pd.Index([7, 3]), ["a", "b"], np.array([1.0, 2.0]))
+    assert per_row[shapley.BIAS].tolist() == [1.0, 2.0]
 
 
 def test_describe_value_falls_back_to_the_number():

@@ -16,26 +16,25 @@ Example:
 
 from __future__ import annotations
 
-import matplotlib
-
-if matplotlib.get_backend().lower() not in {"module://matplotlib_inline.backend_inline", "inline"}:
-    matplotlib.use("Agg")  # headless outside Jupyter (tests, graders, CI)
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.metrics import roc_auc_score
 
 from workshop_utils import SEED
-from workshop_utils.cutoffs import best_f1_cutoff, decide
+from workshop_utils.cutoffs import best_f1_cutoff, decide, flipped
 from workshop_utils.data import PAY_STATUS
 from workshop_utils.pdp import Predict, make_grid
-from workshop_utils.plots import RISK_DOWN, RISK_UP, plot_pd_ice
+from workshop_utils.plots import RISK_DOWN, RISK_UP, panel_grid, plot_pd_ice, plt
 from workshop_utils.shapley import BIAS
+
+__all__ = ["AMOUNT_FLOOR", "AMOUNT_SHARE", "BIG_MOVE", "ODD_RULES", "STATUS_STEP", "AttackBench",
+           "adversarial_search", "best_change", "decisions_changed_by_missing", "domain_report",
+           "extended_grid", "flag_odd", "plot_adversarial", "plot_extended_ice", "plot_random_attack",
+           "probe_inputs", "random_attack", "small_changes", "training_ranges"]
 
 STATUS_STEP = 1
 """A small change of a repayment status: one month more or less delay (one code step)."""
@@ -162,7 +161,7 @@ def adversarial_search(predict: Predict, X: pd.DataFrame, probes: pd.DataFrame, 
     best["before"] = before
     best["after"] = best["after"].fillna(best["before"])
     best["toward"] = best["toward"].fillna(0.0)
-    best["flipped"] = decide(best["before"], cutoff) != decide(best["after"], cutoff)
+    best["flipped"] = flipped(best["before"], best["after"], cutoff)
     best["adversarial"] = best["flipped"] & (best["toward"] >= big_move)
     best.index.name = X.index.name
     return best[["feature", "old", "new", "before", "after", "toward", "flipped", "adversarial"]]
@@ -251,9 +250,7 @@ def decisions_changed_by_missing(predict: Predict, X: pd.DataFrame, feature: str
     >>> decisions_changed_by_missing(predict, pd.DataFrame({"x": [1.0, 6.0]}), "x", 0.5)
     0.5
     """
-    before = decide(predict(X), cutoff)
-    after = decide(predict(X.assign(**{feature: np.nan})), cutoff)
-    return float(np.mean(before != after))
+    return float(np.mean(flipped(predict(X), predict(X.assign(**{feature: np.nan})), cutoff)))
 
 
 @dataclass(frozen=True)
@@ -286,7 +283,7 @@ class AttackBench:
         return pd.Series({
             "test AUC": roc_auc_score(self.y_test, scores),
             f"AUC, {self.blank} blank": roc_auc_score(self.y_test, blanked),
-            f"decisions changed by blank {self.blank}": float(np.mean(decide(scores, cutoff) != decide(blanked, cutoff))),
+            f"decisions changed by blank {self.blank}": float(np.mean(flipped(scores, blanked, cutoff))),
             "adversarial examples": float(search["adversarial"].sum()),
             "attack rows flagged": float(flags.any(axis=1).sum()),
         })
@@ -297,20 +294,17 @@ def plot_extended_ice(curves: dict[str, tuple[pd.Series, pd.DataFrame]], data: p
                       columns: int = 2) -> Figure:
     """Partial dependence and ICE panels (as ``plots.plot_pd_ice``) over grids that run past the
     training range, with the region outside it shaded: there the model has never seen data."""
-    rows = int(np.ceil(len(curves) / columns))
-    figure, grid = plt.subplots(rows, columns, figsize=(6 * columns, 3.6 * rows), squeeze=False)
-    for _number, (axes, (name, (pd_curve, ice))) in enumerate(zip(grid.ravel(), curves.items())):
+    figure, grid = panel_grid(len(curves), columns, (6, 3.6))
+    for axes, (name, (pd_curve, ice)) in zip(grid.ravel(), curves.items()):
         plot_pd_ice(pd_curve, ice, data[name], labels, axes, legend=False)
         x = pd_curve.index.to_numpy(dtype=float)
         low, high = ranges.loc[name, "min"], ranges.loc[name, "max"]
         axes.axvspan(x.min(), low, color=RISK_UP, alpha=0.08, zorder=0)
         axes.axvspan(high, x.max(), color=RISK_UP, alpha=0.08, zorder=0, label="outside training data")
         axes.set_xlim(x.min(), x.max())
-    for axes in grid.ravel()[len(curves):]:
-        axes.set_visible(False)
     handles, names = grid[0, 0].get_legend_handles_labels()
     figure.legend(handles, names, loc="lower center", ncol=min(len(names), 4), fontsize=8)
-    figure.tight_layout(rect=(0, 0.04 + 0.03 * int(np.ceil(len(names) / 4)) / rows, 1, 1))
+    figure.tight_layout(rect=(0, 0.04 + 0.03 * int(np.ceil(len(names) / 4)) / len(grid), 1, 1))
     return figure
 
 

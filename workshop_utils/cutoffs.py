@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
+__all__ = ["best_f1_cutoff", "decide", "flipped"]
+
 
 def best_f1_cutoff(y_true: np.ndarray, probability: np.ndarray) -> tuple[float, float]:
     """The probability cutoff (predict 1 when probability >= cutoff) with the highest F1 on

@@ -21,6 +21,11 @@ from sklearn.model_selection import train_test_split
 from workshop_utils import SEED
 from workshop_utils.paths import DATA, PROJECT_ROOT
 
+__all__ = ["BILL_AMOUNTS", "DATA_FILE", "DEMOGRAPHICS", "EDUCATION_CODES", "ID", "MARRIAGE_CODES",
+           "MODEL_INPUTS", "PAY_AMOUNTS", "PAY_STATUS", "SEX_CODES", "TARGET", "DataFileError",
+           "Split", "data_dir", "describe_pay_status", "load_credit_data", "recode", "split_data",
+           "verify_data"]
+
 DATA_FILE = "credit_card_default.csv"
 TARGET = "DEFAULT_NEXT_MONTH"
 ID = "ID"

@@ -23,13 +23,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap, LogNorm
 from matplotlib.figure import Figure
 
-from workshop_utils.plots import RISK_DOWN, RISK_UP  # also picks the headless backend if needed
+from workshop_utils.plots import RISK_DOWN, RISK_UP, plt
+
+__all__ = ["AGE_BANDS", "HIGH", "LOW", "RATES", "RATE_NAMES", "REFERENCES", "adverse_impact_ratio",
+           "age_bands", "air_by_cutoff", "air_table", "confusion_by_group", "confusion_table",
+           "disparity", "disparity_report", "fairlearn_air", "fairlearn_metric_frame",
+           "favourable_rates", "flag_disparities", "flagged_cells", "four_fifths_pass", "group_rates",
+           "group_sizes", "plot_air_by_cutoff", "plot_disparities", "plot_precision_recall",
+           "protected_groups", "rates_from_confusion"]
 
 RATES = ["prevalence", "accuracy", "tpr", "precision", "specificity", "npv",
          "fpr", "fdr", "fnr", "for"]

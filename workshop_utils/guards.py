@@ -20,15 +20,10 @@ Example:
 
 from __future__ import annotations
 
-import matplotlib
-
-if matplotlib.get_backend().lower() not in {"module://matplotlib_inline.backend_inline", "inline"}:
-    matplotlib.use("Agg")  # headless outside Jupyter (tests, graders, CI)
-
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import xgboost as xgb
@@ -36,7 +31,11 @@ from matplotlib.figure import Figure
 
 from workshop_utils.data import PAY_AMOUNTS, PAY_STATUS
 from workshop_utils.pdp import Predict
-from workshop_utils.plots import RISK_DOWN, RISK_UP
+from workshop_utils.plots import RISK_DOWN, RISK_UP, panel_grid
+
+__all__ = ["RULES", "STATUS_CODES", "SplitNode", "check_rows", "failures", "guarded_predict",
+           "impossible_values", "majority_missing_direction", "missing_directions",
+           "plot_remediations", "repair", "split_nodes"]
 
 RULES = ("missing", "outside training range", "impossible")
 """The guard's rules, in the order they are checked and reported."""
@@ -121,6 +120,42 @@ def guarded_predict(predict: Predict, ranges: pd.DataFrame, fill: pd.Series | No
     return guarded
 
 
+class SplitNode(NamedTuple):
+    """One split of an XGBoost tree (in the model's JSON): its ``tree`` (editable in place), its
+    position ``node`` in it, the ``feature`` it splits on, its ``left`` and ``right`` children
+    and whether missing values go left (``default_left``)."""
+
+    tree: dict
+    node: int
+    feature: str
+    left: int
+    right: int
+    default_left: bool
+
+
+def split_nodes(dump: dict, names: Sequence[str]) -> Iterator[SplitNode]:
+    """Every split node of every tree of an XGBoost model's JSON ``dump`` (leaves left out), in
+    tree and node order; ``names`` are the model's input names.
+
+    >>> tree = {"split_indices": [1, 0, 0], "left_children": [1, -1, -1], "right_children": [2, -1, -1],
+    ...         "default_left": [0, 0, 0]}
+    >>> dump = {"learner": {"gradient_booster": {"model": {"trees": [tree]}}}}
+    >>> [(split.node, split.feature, split.left, split.right) for split in split_nodes(dump, ["x", "z"])]
+    [(0, 'z', 1, 2)]
+    """
+    for tree in dump["learner"]["gradient_booster"]["model"]["trees"]:
+        for node, (feature, left, right, default_left) in enumerate(zip(
+                tree["split_indices"], tree["left_children"], tree["right_children"], tree["default_left"])):
+            if left >= 0:
+                yield SplitNode(tree, node, names[feature], left, right, bool(default_left))
+
+
+def _model_json(model: xgb.XGBClassifier) -> tuple[dict, list[str]]:
+    """The trained model as JSON (XGBoost's own format) and its input names."""
+    booster = model.get_booster()
+    return json.loads(booster.save_raw("json")), list(booster.feature_names)
+
+
 def majority_missing_direction(model: xgb.XGBClassifier,
                                inputs: Sequence[str] | None = None) -> xgb.XGBClassifier:
     """An edited copy of a trained XGBoost model: at every split on one of ``inputs`` (default:
@@ -130,16 +165,14 @@ def majority_missing_direction(model: xgb.XGBClassifier,
 
     >>> edited = majority_missing_direction(model)  # doctest: +SKIP
     """
-    booster = model.get_booster()
-    edit = {booster.feature_names.index(name) for name in (inputs or booster.feature_names)}
-    dump = json.loads(booster.save_raw("json"))
-    for tree in dump["learner"]["gradient_booster"]["model"]["trees"]:
-        left, right = np.array(tree["left_children"]), np.array(tree["right_children"])
-        cover = np.array(tree["sum_hessian"])
-        chosen = (left >= 0) & np.isin(tree["split_indices"], list(edit))
-        default_left = np.array(tree["default_left"], dtype=int)
-        default_left[chosen] = cover[left[chosen]] >= cover[right[chosen]]
-        tree["default_left"] = default_left.tolist()
+    dump, names = _model_json(model)
+    edit = set(inputs or names)
+    if not edit <= set(names):
+        raise ValueError(f"not inputs of the model: {sorted(edit - set(names))}")
+    for split in split_nodes(dump, names):
+        if split.feature in edit:
+            cover = split.tree["sum_hessian"]
+            split.tree["default_left"][split.node] = int(cover[split.left] >= cover[split.right])
     edited = xgb.XGBClassifier()
     edited.load_model(bytearray(json.dumps(dump).encode()))
     return edited
@@ -151,15 +184,10 @@ def missing_directions(model: xgb.XGBClassifier) -> pd.Series:
     >>> missing_directions(model)["PAY_0"]  # doctest: +SKIP
     0.0
     """
-    booster = model.get_booster()
-    dump = json.loads(booster.save_raw("json"))
-    names = booster.feature_names
+    dump, names = _model_json(model)
     sent_left: dict[str, list[int]] = {name: [] for name in names}
-    for tree in dump["learner"]["gradient_booster"]["model"]["trees"]:
-        for feature, left, default_left in zip(tree["split_indices"], tree["left_children"],
-                                               tree["default_left"]):
-            if left >= 0:
-                sent_left[names[feature]].append(int(default_left))
+    for split in split_nodes(dump, names):
+        sent_left[split.feature].append(int(split.default_left))
     return pd.Series({name: float(np.mean(v)) if v else np.nan for name, v in sent_left.items()},
                      name="share of splits sending missing left")
 
@@ -167,8 +195,8 @@ def missing_directions(model: xgb.XGBClassifier) -> pd.Series:
 def plot_remediations(scorecard: pd.DataFrame, title: str) -> Figure:
     """One panel per column of ``scorecard`` (a measure), one bar per row (a model or
     pipeline), the first row (the model before any fix) in red."""
-    figure, panels = plt.subplots(1, scorecard.shape[1], figsize=(3.2 * scorecard.shape[1], 0.45 * len(scorecard) + 1.6),
-                                  sharey=True, squeeze=False)
+    measures = scorecard.shape[1]
+    figure, panels = panel_grid(measures, measures, (3.2, 0.45 * len(scorecard) + 1.6), sharey=True)
     colours = [RISK_UP] + [RISK_DOWN] * (len(scorecard) - 1)
     for axes, column in zip(panels.ravel(), scorecard.columns):
         values = scorecard[column].astype(float)

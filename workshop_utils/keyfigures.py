@@ -16,6 +16,8 @@ import json
 
 import numpy as np
 
+__all__ = ["show_key_figures"]
+
 
 def plain(value: object, places: int = 4) -> object:
     """``value`` as plain JSON types, floats rounded to ``places``.

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -32,8 +31,14 @@ from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 
 from workshop_utils import SEED
-from workshop_utils.plots import RISK_DOWN, RISK_UP, plot_reason_codes  # (picks the headless backend)
+from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid, plot_reason_codes, plt
 from workshop_utils.shapley import largest_first, reason_codes, top_reasons
+
+__all__ = ["N_SAMPLES", "RIDGE_ALPHA", "LocalFit", "LocalModel", "compare_reasons", "explain_locally",
+           "fit_local_model", "input_scale", "kernel_weights", "kernel_width", "lime_weights",
+           "local_contributions", "local_reason_codes", "perturbed_sample", "plot_coefficients",
+           "plot_local_reason_codes", "plot_ranked_predictions", "plot_weights", "practical_sample",
+           "scaled_distance", "shared_reasons", "top_k_by_size"]
 
 N_SAMPLES = 5000
 """Size of the perturbed sample (the ``lime`` package's default ``num_samples``)."""
@@ -286,7 +291,7 @@ def plot_weights(distances: np.ndarray, width: float) -> Figure:
     axes.patch.set_visible(False)
     grid = np.linspace(0, float(np.max(distances)), 200)
     axes.plot(grid, kernel_weights(grid, width), color=RISK_DOWN, linewidth=2.5, label="kernel weight")
-    axes.axvline(width, color="0.3", linestyle=":", label=f"kernel width {width:.2f}")
+    axes.axvline(width, color=NEUTRAL, linestyle=":", label=f"kernel width {width:.2f}")
     axes.set(xlabel="scaled distance from the customer", ylabel="kernel weight", ylim=(0, 1.05),
              title="Close rows count more")
     axes.legend(loc="upper right")
@@ -308,7 +313,7 @@ def plot_coefficients(explanations: Mapping[str, pd.Series], title: str, top: in
         axes.barh(positions, weights[names].to_numpy(dtype=float), height=height,
                   color=colours[number % len(colours)], label=label)
     axes.set_yticks(np.arange(len(names)), names)
-    axes.axvline(0, color="0.3", linewidth=0.8)
+    axes.axvline(0, color=NEUTRAL, linewidth=0.8)
     axes.set(title=title, xlabel=xlabel)
     axes.legend(fontsize=8, loc="best")
     figure.tight_layout()
@@ -320,7 +325,7 @@ def plot_ranked_predictions(fits: Mapping[str, LocalFit], customer: Mapping[str,
     highest (line) and the local model's predictions for the same rows (dots, darker for
     heavier weight). ``customer`` maps a panel to the sample position of the explained row,
     marked with both models' predictions."""
-    figure, grid = plt.subplots(1, len(fits), figsize=(6 * len(fits), 4), squeeze=False)
+    figure, grid = panel_grid(len(fits), len(fits), (6, 4))
     for axes, (name, fit) in zip(grid.ravel(), fits.items()):
         order = np.argsort(fit.black_box, kind="stable")
         ranks = np.arange(len(order))

@@ -20,14 +20,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import combinations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from workshop_utils import SEED, pdp, shapley
 from workshop_utils.pdp import Predict
-from workshop_utils.plots import RISK_DOWN, RISK_UP  # also picks the headless backend if needed
+from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid
+
+__all__ = ["blanked_copies", "ensemble_loco", "fit_seed_ensemble", "loco_contributions",
+           "mean_contributions", "plot_ensemble_loco", "plot_reason_grid", "rank_agreement",
+           "reason_table", "reasons_at_percentiles", "sample_index", "top_reason",
+           "top_reason_agreement", "top_reason_match"]
 
 
 def blanked_copies(X: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
@@ -189,24 +193,25 @@ def _short_label(name: str, value: float) -> str:
     return f"{name} = {value:,.0f}"
 
 
+def _customer_panels(count: int, columns: int) -> tuple[Figure, np.ndarray]:
+    """The grid of the per-customer figures: 5.2 x 2.8 inch panels sharing the x axis."""
+    return panel_grid(count, columns, (5.2, 2.8), sharex=True)
+
+
 def plot_reason_grid(contributions: pd.DataFrame, rows: pd.Series, predictions: pd.Series,
                      values: pd.DataFrame, top: int = 5, columns: int = 3) -> Figure:
     """One panel per customer (``rows`` maps a percentile to a row label): that customer's
     ``top`` inputs by size of LOCO contribution, red when the input raises the risk, blue when
     it lowers it, labelled with the input's value."""
-    panels = int(np.ceil(len(rows) / columns))
-    figure, grid = plt.subplots(panels, columns, figsize=(5.2 * columns, 2.8 * panels), sharex=True,
-                                squeeze=False)
+    figure, grid = _customer_panels(len(rows), columns)
     for axes, (percentile, label) in zip(grid.ravel(), rows.items()):
         row = contributions.loc[label]
         shown = shapley.largest_first(row)[:top][::-1]
         axes.barh([_short_label(name, values.loc[label, name]) for name in shown.index],
                   shown.to_numpy(), color=[RISK_UP if v > 0 else RISK_DOWN for v in shown])
-        axes.axvline(0, color="0.3", linewidth=0.8)
+        axes.axvline(0, color=NEUTRAL, linewidth=0.8)
         axes.set_title(f"p{percentile}: predicted {predictions[label]:.3f}", fontsize=11)
         axes.tick_params(axis="y", labelsize=9)
-    for axes in grid.ravel()[len(rows):]:
-        axes.set_visible(False)
     for axes in grid[-1]:
         axes.set_xlabel("LOCO: change in predicted probability")
     figure.suptitle("LOCO contributions of customers across the risk range "
@@ -221,9 +226,7 @@ def plot_ensemble_loco(members: Sequence[pd.DataFrame], rows: pd.Series, top: in
     inputs, and one marker per member (the first member as a diamond), so the spread between
     models is visible."""
     mean = mean_contributions(members)
-    panels = int(np.ceil(len(rows) / columns))
-    figure, grid = plt.subplots(panels, columns, figsize=(5.2 * columns, 2.8 * panels), sharex=True,
-                                squeeze=False)
+    figure, grid = _customer_panels(len(rows), columns)
     for axes, (percentile, label) in zip(grid.ravel(), rows.items()):
         row = mean.loc[label]
         names = shapley.largest_first(row).index[:top][::-1]
@@ -237,10 +240,8 @@ def plot_ensemble_loco(members: Sequence[pd.DataFrame], rows: pd.Series, top: in
                          facecolors="white" if first else "black", edgecolors="black",
                          label=("first model" if first else "other models") if number < 2 else None)
         axes.set_yticks(positions, names)
-        axes.axvline(0, color="0.3", linewidth=0.8)
+        axes.axvline(0, color=NEUTRAL, linewidth=0.8)
         axes.set_title(f"p{percentile}", fontsize=11)
-    for axes in grid.ravel()[len(rows):]:
-        axes.set_visible(False)
     for axes in grid[-1]:
         axes.set_xlabel("LOCO: change in predicted probability")
     grid[0, 0].legend(loc="lower right", fontsize=8)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["parse_size"]
+
 UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 
 

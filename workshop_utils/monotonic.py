@@ -14,6 +14,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+__all__ = ["adverse_step", "correlations", "is_monotone", "monotone_constraints",
+           "monotone_violations"]
+
 
 def correlations(frame: pd.DataFrame, inputs: Sequence[str], target: str) -> pd.Series:
     """Pearson correlation of each input with the target, in input order.

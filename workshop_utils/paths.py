@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+__all__ = ["DATA", "NOTEBOOKS", "PROJECT_ROOT", "SOLUTIONS", "feedback_page", "lesson_names",
+           "lesson_notebook", "released_notebook", "source_notebook", "submitted_notebook"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The course checkout: the folder that holds ``solutions/``, ``notebooks/`` and ``data/``."""
 

@@ -19,6 +19,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+__all__ = ["Predict", "ice_curves", "make_grid", "partial_dependence", "rows_at_percentiles",
+           "score_versions"]
+
 Predict = Callable[[pd.DataFrame], np.ndarray]
 
 

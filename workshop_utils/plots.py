@@ -23,6 +23,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+__all__ = ["NEUTRAL", "RISK_DOWN", "RISK_UP", "panel_grid", "plot_importance", "plot_pd_ice",
+           "plot_pd_ice_grid", "plot_reason_codes", "plt"]
+
 RISK_UP, RISK_DOWN = "#c0392b", "#2471a3"
 """Red where the risk of default rises, blue where it falls."""
 

@@ -17,6 +17,8 @@ import pandas as pd
 
 from workshop_utils import SEED
 
+__all__ = ["inject_missing"]
+
 
 def inject_missing(frame: pd.DataFrame, column: str, share: float, seed: int = SEED) -> pd.DataFrame:
     """Copy of ``frame`` with ``column`` set to NaN in a random ``share`` of rows (seeded)."""

@@ -12,13 +12,33 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import xgboost as xgb
 
 from workshop_utils.data import BILL_AMOUNTS, PAY_AMOUNTS, PAY_STATUS, describe_pay_status
 
+__all__ = ["BIAS", "contributions_frame", "describe_value", "global_importance", "largest_first",
+           "reason_codes", "top_reasons", "xgb_contributions"]
+
 BIAS = "BIAS"
+"""The column of the bias: the part of each row's margin no input accounts for."""
+
+
+def contributions_frame(values: np.ndarray, index: pd.Index, inputs: Sequence[str],
+                        bias: float | np.ndarray) -> pd.DataFrame:
+    """The one shape of every contributions table: one row per ``index`` label, one column per
+    input (``values``, rows by inputs, in the order of ``inputs``), then ``BIAS`` (one number
+    for every row, or one per row).
+
+    >>> contributions_frame(np.array([[0.5, -0.2]]), pd.Index([7]), ["a", "b"], -1.0).to_dict("list")
+    {'a': [0.5], 'b': [-0.2], 'BIAS': [-1.0]}
+    """
+    frame = pd.DataFrame(np.asarray(values), index=index, columns=list(inputs))
+    frame[BIAS] = bias
+    return frame
 
 
 def xgb_contributions(model: xgb.XGBClassifier, X: pd.DataFrame) -> pd.DataFrame:
@@ -29,7 +49,7 @@ def xgb_contributions(model: xgb.XGBClassifier, X: pd.DataFrame) -> pd.DataFrame
     matrix = xgb.DMatrix(X[columns])
     rounds = (0, model.best_iteration + 1) if hasattr(model, "best_iteration") else (0, 0)
     values = booster.predict(matrix, pred_contribs=True, iteration_range=rounds)
-    return pd.DataFrame(values, index=X.index, columns=[*columns, BIAS])
+    return contributions_frame(values[:, :-1], X.index, columns, values[:, -1])
 
 
 def global_importance(contributions: pd.DataFrame) -> pd.Series:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -29,7 +28,11 @@ from sklearn.metrics import r2_score
 from sklearn.tree import DecisionTreeRegressor, plot_tree
 
 from workshop_utils import SEED
-from workshop_utils.plots import RISK_DOWN, RISK_UP  # also picks the headless backend if needed
+from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, plt
+
+__all__ = ["MIN_LEAF", "SURROGATE_DEPTH", "compare_importance", "fidelity", "fidelity_by_depth",
+           "fit_surrogate", "h2o_importance", "plot_fidelity_by_depth", "plot_importance_comparison",
+           "plot_surrogate_tree", "split_rules", "tree_importance"]
 
 SURROGATE_DEPTH = 3
 """Depth of the lesson's surrogate tree: eight leaves, still legible on one slide."""
@@ -129,7 +132,7 @@ def plot_surrogate_tree(tree: DecisionTreeRegressor, title: str, fontsize: int =
         mean = float(found.group(1))
         shade = plt.cm.Reds(float(np.interp(mean, (means.min(), means.max()), (0.05, 0.55))))
         box.set_text(text)
-        box.set_bbox({"boxstyle": "round", "facecolor": shade, "edgecolor": "0.3"})
+        box.set_bbox({"boxstyle": "round", "facecolor": shade, "edgecolor": NEUTRAL})
     axes.set_title(title, fontsize=fontsize + 3)
     figure.tight_layout()
     return figure
