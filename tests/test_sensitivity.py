@@ -4,16 +4,15 @@ scikit-learn's confusion matrix, and one stacked H2O call scores exactly what se
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
+from matplotlib.colors import to_hex
 from sklearn.metrics import confusion_matrix
 
 from workshop_utils import data, sensitivity
 from workshop_utils.cutoffs import decide
-from workshop_utils.residuals import residual_summary
+from workshop_utils.plots import RISK_DOWN, RISK_UP
 
 TOY = pd.DataFrame({"PAY_0": [-2, -1, 0, 1, 8, 9], "LIMIT_BAL": [1e4, 2e4, 5e4, 8e4, 1e5, 3e5]})
 
@@ -97,31 +96,38 @@ def test_sensitivity_table_matches_its_parts():
         assert np.isclose(table.loc[name, "flipped"], flips["flipped"])
 
 
-def test_residuals_by_input_are_the_shared_summary_in_order():
-    rng = np.random.default_rng(4)
-    frame = pd.DataFrame({"PAY_0": rng.integers(-2, 4, 300), "LIMIT_BAL": rng.random(300) * 1e5})
-    residual = pd.Series(rng.random(300))
-    tables = sensitivity.residuals_by_input(residual, frame, ["PAY_0", "LIMIT_BAL"], bins=4)
-    assert tables["PAY_0"].index.tolist() == sorted(frame["PAY_0"].unique())
-    pd.testing.assert_frame_equal(tables["PAY_0"], residual_summary(residual, frame["PAY_0"]).sort_index())
-    assert len(tables["LIMIT_BAL"]) == 4 and tables["LIMIT_BAL"]["count"].sum() == 300
+def test_sensitivity_figure_draws_the_mean_change_and_the_flips():
+    table = pd.DataFrame({"mean_change": [0.2, -0.1], "to_default": [0.3, 0.0], "to_no_default": [0.0, 0.25],
+                          "flipped": [0.3, 0.25]}, index=pd.Index(["up", "down"], name="perturbation"))
+    left, right = sensitivity.plot_sensitivity(table, "toy").axes
+    # first perturbation on top: bars are drawn bottom-up
+    assert [bar.get_width() for bar in left.containers[0]] == [-0.1, 0.2]
+    assert [to_hex(bar.get_facecolor()) for bar in left.containers[0]] == [RISK_DOWN, RISK_UP]
+    assert [label.get_text() for label in left.get_yticklabels()] == ["down", "up"]
+    newly_declined, newly_approved = right.containers
+    assert [bar.get_width() for bar in newly_declined] == [0.0, 0.3]
+    assert [bar.get_width() for bar in newly_approved] == [0.25, 0.0]
+    assert [text.get_text() for text in right.texts] == [" 25.0%", " 30.0%"]
+    assert left.get_title() == "toy"
 
 
-def test_figures_draw():
-    rng = np.random.default_rng(1)
-    residual, actual = pd.Series(rng.random(100) * 3), pd.Series(rng.integers(0, 2, 100))
-    frame = pd.DataFrame({"PAY_0": rng.integers(-2, 3, 100), "LIMIT_BAL": rng.random(100) * 1e5})
-    scores = pd.DataFrame({sensitivity.AS_IS: rng.random(100), "x": rng.random(100)})
-    curves = {"PAY_0": pd.DataFrame([[0.1, 0.5, 0.3]], index=[7],
+def test_sweep_figure_one_line_per_customer_and_the_missing_point():
+    curves = {"PAY_0": pd.DataFrame([[0.1, 0.5, 0.3], [0.2, 0.6, 0.7]], index=[7, 9],
                                     columns=pd.Index([0.0, 1.0, np.nan], name="PAY_0"))}
-    figures = [
-        sensitivity.plot_residuals_by_outcome(residual, actual),
-        sensitivity.plot_residuals_by_input(sensitivity.residuals_by_input(residual, frame, ["PAY_0", "LIMIT_BAL"]), 1.5),
-        sensitivity.plot_sensitivity(sensitivity.sensitivity_table(scores, 0.5), "toy"),
-        sensitivity.plot_sweep(curves, pd.DataFrame({"PAY_0": [1]}, index=[7]), 0.4, pd.Series({7: "ID 8"})),
-    ]
-    assert all(isinstance(figure, Figure) for figure in figures)
-    plt.close("all")
+    observed = pd.DataFrame({"PAY_0": [1, 0]}, index=[7, 9])
+    figure = sensitivity.plot_sweep(curves, observed, 0.4, pd.Series({7: "ID 8", 9: "ID 10"}), columns=2)
+    axes, hidden = figure.axes
+    assert not hidden.get_visible(), "one input: the second panel is hidden"
+    customers = [line for line in axes.get_lines() if line.get_label().startswith("ID")]
+    assert [line.get_label() for line in customers] == ["ID 8", "ID 10"]
+    assert np.allclose(customers[1].get_ydata(), [0.2, 0.6])
+    cutoff = [line for line in axes.get_lines() if line.get_label() == "cutoff 0.400"]
+    assert np.allclose(cutoff[0].get_ydata(), 0.4)
+    dots = [collection.get_offsets()[0].tolist() for collection in axes.collections]
+    assert [0.0, 0.2] in dots and [1.0, 0.5] in dots, "each customer's real value"
+    assert [1.15, 0.7] in dots, "the missing point, right of the grid"
+    assert axes.get_xticklabels()[-1].get_text() == "missing"
+    assert axes.get_title() == "Sweeping PAY_0 (dot: the customer's real value)"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""H2O models the lessons share: frames in and out of H2O, a seeded GBM, a ``predict`` function.
+"""H2O models the lessons share: frames in and out of H2O, a seeded GBM, a ``predict`` function,
+its Shapley contributions, its tree count, and its out-of-fold predictions.
 
 Needs a running session (``workshop_utils.h2o_session.start_h2o``).
 
@@ -21,7 +22,12 @@ from h2o.estimators import H2OGradientBoostingEstimator
 from h2o.exceptions import H2ODependencyWarning
 
 from workshop_utils import SEED
+from workshop_utils.cross_validation import each_fold
 from workshop_utils.pdp import Predict
+from workshop_utils.penalised_glm import _inputs_and_bias  # until shapley holds the one builder
+
+__all__ = ["GBM_PARAMS", "constraint_param", "fit_h2o_gbm", "from_h2o", "gbm_params", "h2o_contributions",
+           "h2o_cross_validated_predictions", "h2o_predict", "model_inputs", "n_trees", "to_h2o"]
 
 GBM_PARAMS: dict[str, object] = {
     "ntrees": 300,
@@ -99,3 +105,49 @@ def h2o_predict(model: H2OGradientBoostingEstimator) -> Predict:
         return from_h2o(model.predict(to_h2o(frame, inputs))["p1"])["p1"].to_numpy(dtype=float)
 
     return predict
+
+
+def h2o_contributions(model: h2o.model.ModelBase, X: pd.DataFrame) -> pd.DataFrame:
+    """TreeSHAP contributions of an H2O tree model (``predict_contributions``), one column per
+    input plus ``BIAS``, on ``X``'s index; rows add up to the model's log-odds. One H2O call.
+
+    >>> h2o_contributions(gbm, parts.test)  # doctest: +SKIP
+    """
+    inputs = model_inputs(model)
+    scored = from_h2o(model.predict_contributions(to_h2o(X, inputs)))
+    return _inputs_and_bias(scored[inputs].to_numpy(), scored["BiasTerm"].to_numpy(), inputs, X.index)
+
+
+def n_trees(model: H2OGradientBoostingEstimator) -> int:
+    """Number of trees an H2O GBM kept (after early stopping).
+
+    >>> n_trees(gbm)  # doctest: +SKIP
+    92
+    """
+    return int(model._model_json["output"]["model_summary"]["number_of_trees"][0])
+
+
+def h2o_cross_validated_predictions(frame: pd.DataFrame, folds: Sequence[int], inputs: Sequence[str],
+                                    target: str, ntrees: int,
+                                    constraints: Mapping[str, int] | None = None,
+                                    progress: str | None = None, **overrides: object) -> np.ndarray:
+    """Out-of-fold probabilities of an H2O GBM (``GBM_PARAMS`` with ``overrides``) with a FIXED
+    number of trees and no early stopping, so a held-out fold is only ever scored, never used to
+    choose anything. ``frame`` is uploaded once, with its fold numbers, and sliced inside H2O;
+    each fold's model is removed once it has scored. ``progress`` (a label) shows a progress bar.
+
+    >>> oof = h2o_cross_validated_predictions(pool, folds, inputs, target, ntrees=90)  # doctest: +SKIP
+    """
+    params = gbm_params(constraints, **{**overrides, "ntrees": int(ntrees), "stopping_rounds": 0,
+                                        "score_tree_interval": int(ntrees)})
+    uploaded = to_h2o(frame, inputs, target)
+    uploaded["fold"] = h2o.H2OFrame(pd.DataFrame({"fold": np.asarray(folds).astype(float)}))
+    out = np.full(len(frame), np.nan)
+    for number, held in each_fold(folds, progress):
+        model = H2OGradientBoostingEstimator(**params)
+        model.train(x=list(inputs), y=target, training_frame=uploaded[uploaded["fold"] != float(number), :])
+        scored = model.predict(uploaded[uploaded["fold"] == float(number), :])
+        out[held] = from_h2o(scored["p1"])["p1"].to_numpy(dtype=float)
+        h2o.remove(model)
+    h2o.remove(uploaded)
+    return out

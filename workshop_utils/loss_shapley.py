@@ -26,6 +26,9 @@ from matplotlib.figure import Figure
 from workshop_utils import SEED
 from workshop_utils.plots import RISK_DOWN, RISK_UP, plt
 
+__all__ = ["EXPECTED", "background_sample", "local_accuracy_gap", "loss_contributions", "loss_drivers", "loss_explainer",
+           "loss_from_contributions", "mean_loss_by_outcome", "plot_loss_by_outcome", "worst_rows"]
+
 EXPECTED = "EXPECTED"
 """Column holding each row's expected loss (the explainer's base value for that row's outcome)."""
 

@@ -1,4 +1,5 @@
-"""Residuals of a probability model: per-row logloss, and summaries by group or input bin.
+"""Residuals of a probability model: per-row logloss, summaries by group or input bin, and the
+figures of residuals by actual outcome and by input.
 
 Example:
     >>> import numpy as np
@@ -8,8 +9,16 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+
+from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid, plt
+
+__all__ = ["EPSILON", "logloss_residuals", "plot_residuals_by_input", "plot_residuals_by_outcome", "residual_summary",
+           "residuals_by_input"]
 
 EPSILON = 1e-15
 
@@ -33,3 +42,71 @@ def residual_summary(residual: pd.Series, by: pd.Series, bins: int | None = None
     groups = pd.qcut(by, bins, duplicates="drop") if bins else by
     table = residual.groupby(groups, observed=True).agg(["count", "mean", "max"])
     return table.sort_values("mean", ascending=False, kind="stable")
+
+
+def residuals_by_input(residual: pd.Series, frame: pd.DataFrame, inputs: Sequence[str],
+                       bins: int = 5, max_levels: int = 12) -> dict[str, pd.DataFrame]:
+    """:func:`residual_summary` for each input, in the input's own order: by level when
+    it has at most ``max_levels`` distinct values, else by ``bins`` quantile bins.
+
+    >>> r = pd.Series([0.1, 0.2, 2.0]); X = pd.DataFrame({"PAY_0": [0, 0, 2]})
+    >>> residuals_by_input(r, X, ["PAY_0"])["PAY_0"]["mean"].round(2).tolist()
+    [0.15, 2.0]
+    """
+    tables = {}
+    for name in inputs:
+        few = frame[name].nunique() <= max_levels
+        table = residual_summary(residual, frame[name], bins=None if few else bins)
+        tables[name] = table.sort_index()
+    return tables
+
+
+def plot_residuals_by_outcome(residual: pd.Series, actual: pd.Series, bins: int = 40) -> Figure:
+    """Left: histograms of the logloss residuals for each actual outcome, with each mean marked.
+    Right: the same residuals as box plots, side by side."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [2, 1]})
+    edges = np.linspace(0, float(residual.max()), bins + 1)
+    groups = [(0, "did not default", RISK_DOWN), (1, "defaulted", RISK_UP)]
+    for value, label, colour in groups:
+        part = residual[actual == value]
+        left.hist(part, bins=edges, color=colour, alpha=0.55, label=f"{label} ({len(part)} rows)")
+        left.axvline(part.mean(), color=colour, linestyle="--", linewidth=1.5,
+                     label=f"mean {part.mean():.3f}")
+    left.set(yscale="log", xlabel="logloss residual", ylabel="rows (log scale)",
+             title="Residuals by actual outcome")
+    left.legend(fontsize=8)
+    boxes = right.boxplot([residual[actual == v] for v, _, _ in groups], vert=True, widths=0.5,
+                          patch_artist=True, flierprops={"markersize": 2, "alpha": 0.3})
+    for patch, (_, _, colour) in zip(boxes["boxes"], groups):
+        patch.set(facecolor=colour, alpha=0.55)
+    right.set_xticks([1, 2], [label for _, label, _ in groups])
+    right.set(ylabel="logloss residual", title="Spread by outcome")
+    figure.tight_layout()
+    return figure
+
+
+def _bin_label(level: object) -> str:
+    """Short tick label for a level or a quantile bin (amounts in thousands)."""
+    if isinstance(level, pd.Interval):
+        return f"{level.left / 1000:,.0f}k to {level.right / 1000:,.0f}k"
+    return f"{level:g}" if isinstance(level, (int, float, np.number)) else str(level)
+
+
+def plot_residuals_by_input(tables: Mapping[str, pd.DataFrame], overall: float,
+                            columns: int = 2) -> Figure:
+    """One panel per input: mean residual per level or bin (bars, labelled with the row count),
+    against the overall mean residual (dashed line); bars above it are red."""
+    figure, grid = panel_grid(len(tables), columns, (6, 3.45))  # a little over 3.2 a row: room for the title
+    for axes, (name, table) in zip(grid.ravel(), tables.items()):
+        labels = [_bin_label(level) for level in table.index]
+        colours = [RISK_UP if m > overall else RISK_DOWN for m in table["mean"]]
+        bars = axes.bar(range(len(table)), table["mean"], color=colours, alpha=0.8)
+        axes.bar_label(bars, labels=[f"n={n}" for n in table["count"]], fontsize=6.5, padding=1)
+        axes.axhline(overall, color=NEUTRAL, linestyle="--", linewidth=1)
+        axes.set_xticks(range(len(table)), labels, fontsize=7.5)
+        axes.set(title=name, ylabel="mean logloss residual")
+        axes.set_ylim(0, float(table["mean"].max()) * 1.15)
+    figure.suptitle(f"Mean residual by group (n = test rows in the group); dashed line: overall "
+                    f"mean {overall:.3f}", fontsize=10)
+    figure.tight_layout()
+    return figure

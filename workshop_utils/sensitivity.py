@@ -5,8 +5,8 @@ modified): shift an input by an amount, set it to a value (an extreme, an out-of
 or to missing, or add months of payment delay to a repayment status. ``score_perturbed`` stacks
 the original and every perturbed copy and scores them in ONE ``predict`` call; ``sensitivity_table``
 then reports, per perturbation, how far the predictions moved and how many decisions at a cutoff
-flipped, in which direction. The figures (sensitivity bars, single-customer sweeps, residuals by
-outcome and by input) live here too.
+flipped, in which direction. The figures (sensitivity bars, single-customer sweeps) live here
+too; residual analysis is in ``residuals``.
 
 Example:
     >>> import pandas as pd
@@ -21,22 +21,18 @@ Example:
 
 from __future__ import annotations
 
-import matplotlib
-
-if matplotlib.get_backend().lower() not in {"module://matplotlib_inline.backend_inline", "inline"}:
-    matplotlib.use("Agg")  # headless outside Jupyter (tests, graders, CI)
-
 from collections.abc import Callable, Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from workshop_utils.cutoffs import decide
+from workshop_utils.cutoffs import decide, flipped
 from workshop_utils.pdp import Predict, ice_curves, score_versions
-from workshop_utils.plots import RISK_DOWN, RISK_UP
-from workshop_utils.residuals import residual_summary
+from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid, plt
+
+__all__ = ["AS_IS", "NO_DELAY", "TOP_STATUS", "Perturb", "add_delay", "decision_changes", "plot_sensitivity",
+           "plot_sweep", "score_perturbed", "sensitivity_table", "set_missing", "set_value", "shift", "sweep"]
 
 Perturb = Callable[[pd.DataFrame], pd.DataFrame]
 """A perturbation: takes a frame, returns a changed copy (never changes its argument)."""
@@ -128,9 +124,10 @@ def decision_changes(before: Sequence[float], after: Sequence[float], cutoff: fl
     >>> decision_changes([0.1, 0.6, 0.3, 0.2], [0.6, 0.4, 0.35, 0.1], cutoff=0.5)
     {'flipped': 0.5, 'to_default': 0.25, 'to_no_default': 0.25}
     """
-    old, new = decide(np.asarray(before, dtype=float), cutoff), decide(np.asarray(after, dtype=float), cutoff)
-    to_default = float(np.mean((old == 0) & (new == 1)))
-    to_no_default = float(np.mean((old == 1) & (new == 0)))
+    changed = flipped(np.asarray(before, dtype=float), np.asarray(after, dtype=float), cutoff)
+    now_default = decide(np.asarray(after, dtype=float), cutoff) == 1
+    to_default = float(np.mean(changed & now_default))
+    to_no_default = float(np.mean(changed & ~now_default))
     return {"flipped": to_default + to_no_default, "to_default": to_default,
             "to_no_default": to_no_default}
 
@@ -172,83 +169,8 @@ def sweep(predict: Predict, rows: pd.DataFrame, feature: str, values: Sequence[f
 
 
 # ---------------------------------------------------------------------------------------------
-# Residuals by input
-# ---------------------------------------------------------------------------------------------
-
-def residuals_by_input(residual: pd.Series, frame: pd.DataFrame, inputs: Sequence[str],
-                       bins: int = 5, max_levels: int = 12) -> dict[str, pd.DataFrame]:
-    """``residuals.residual_summary`` for each input, in the input's own order: by level when
-    it has at most ``max_levels`` distinct values, else by ``bins`` quantile bins.
-
-    >>> r = pd.Series([0.1, 0.2, 2.0]); X = pd.DataFrame({"PAY_0": [0, 0, 2]})
-    >>> residuals_by_input(r, X, ["PAY_0"])["PAY_0"]["mean"].round(2).tolist()
-    [0.15, 2.0]
-    """
-    tables = {}
-    for name in inputs:
-        few = frame[name].nunique() <= max_levels
-        table = residual_summary(residual, frame[name], bins=None if few else bins)
-        tables[name] = table.sort_index()
-    return tables
-
-
-# ---------------------------------------------------------------------------------------------
 # Figures
 # ---------------------------------------------------------------------------------------------
-
-def plot_residuals_by_outcome(residual: pd.Series, actual: pd.Series, bins: int = 40) -> Figure:
-    """Left: histograms of the logloss residuals for each actual outcome, with each mean marked.
-    Right: the same residuals as box plots, side by side."""
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [2, 1]})
-    edges = np.linspace(0, float(residual.max()), bins + 1)
-    groups = [(0, "did not default", RISK_DOWN), (1, "defaulted", RISK_UP)]
-    for value, label, colour in groups:
-        part = residual[actual == value]
-        left.hist(part, bins=edges, color=colour, alpha=0.55, label=f"{label} ({len(part)} rows)")
-        left.axvline(part.mean(), color=colour, linestyle="--", linewidth=1.5,
-                     label=f"mean {part.mean():.3f}")
-    left.set(yscale="log", xlabel="logloss residual", ylabel="rows (log scale)",
-             title="Residuals by actual outcome")
-    left.legend(fontsize=8)
-    boxes = right.boxplot([residual[actual == v] for v, _, _ in groups], vert=True, widths=0.5,
-                          patch_artist=True, flierprops={"markersize": 2, "alpha": 0.3})
-    for patch, (_, _, colour) in zip(boxes["boxes"], groups):
-        patch.set(facecolor=colour, alpha=0.55)
-    right.set_xticks([1, 2], [label for _, label, _ in groups])
-    right.set(ylabel="logloss residual", title="Spread by outcome")
-    figure.tight_layout()
-    return figure
-
-
-def _bin_label(level: object) -> str:
-    """Short tick label for a level or a quantile bin (amounts in thousands)."""
-    if isinstance(level, pd.Interval):
-        return f"{level.left / 1000:,.0f}k to {level.right / 1000:,.0f}k"
-    return f"{level:g}" if isinstance(level, (int, float, np.number)) else str(level)
-
-
-def plot_residuals_by_input(tables: Mapping[str, pd.DataFrame], overall: float,
-                            columns: int = 2) -> Figure:
-    """One panel per input: mean residual per level or bin (bars, labelled with the row count),
-    against the overall mean residual (dashed line); bars above it are red."""
-    rows = int(np.ceil(len(tables) / columns))
-    figure, grid = plt.subplots(rows, columns, figsize=(6 * columns, 3.2 * rows + 0.5), squeeze=False)
-    for axes, (name, table) in zip(grid.ravel(), tables.items()):
-        labels = [_bin_label(level) for level in table.index]
-        colours = [RISK_UP if m > overall else RISK_DOWN for m in table["mean"]]
-        bars = axes.bar(range(len(table)), table["mean"], color=colours, alpha=0.8)
-        axes.bar_label(bars, labels=[f"n={n}" for n in table["count"]], fontsize=6.5, padding=1)
-        axes.axhline(overall, color="0.3", linestyle="--", linewidth=1)
-        axes.set_xticks(range(len(table)), labels, fontsize=7.5)
-        axes.set(title=name, ylabel="mean logloss residual")
-        axes.set_ylim(0, float(table["mean"].max()) * 1.15)
-    for axes in grid.ravel()[len(tables):]:
-        axes.set_visible(False)
-    figure.suptitle(f"Mean residual by group (n = test rows in the group); dashed line: overall "
-                    f"mean {overall:.3f}", fontsize=10)
-    figure.tight_layout()
-    return figure
-
 
 def plot_sensitivity(table: pd.DataFrame, title: str) -> Figure:
     """Left: mean change of the predicted probability per perturbation (risk up in red, down in
@@ -258,7 +180,7 @@ def plot_sensitivity(table: pd.DataFrame, title: str) -> Figure:
     figure, (left, right) = plt.subplots(1, 2, figsize=(12, 0.42 * len(shown) + 1.6), sharey=True)
     colours = [RISK_UP if change > 0 else RISK_DOWN for change in shown["mean_change"]]
     left.barh(positions, shown["mean_change"], color=colours)
-    left.axvline(0, color="0.3", linewidth=0.8)
+    left.axvline(0, color=NEUTRAL, linewidth=0.8)
     left.set_yticks(positions, shown.index)
     left.set(xlabel="mean change of the predicted probability of default", title=title)
     right.barh(positions, shown["to_default"], color=RISK_UP, label="now predicted to default")
@@ -294,8 +216,7 @@ def plot_sweep(curves: Mapping[str, pd.DataFrame], observed: pd.DataFrame, cutof
     result (a NaN column, if any, is drawn as a separate "missing" point at the right). Each
     customer (a row, named by ``labels``) gets a line and a dot at its real value
     (``observed``, indexed like the curves); the dashed line is the decision cutoff."""
-    rows = int(np.ceil(len(curves) / columns))
-    figure, grid = plt.subplots(rows, columns, figsize=(6 * columns, 4 * rows), squeeze=False)
+    figure, grid = panel_grid(len(curves), columns, (6, 4))
     colours = plt.cm.viridis(np.linspace(0, 0.85, len(labels)))
     for number, (axes, (name, table)) in enumerate(zip(grid.ravel(), curves.items())):
         values = table.columns.to_numpy(dtype=float)
@@ -322,7 +243,5 @@ def plot_sweep(curves: Mapping[str, pd.DataFrame], observed: pd.DataFrame, cutof
                  title=f"Sweeping {name} (dot: the customer's real value)")
         if number == 0:
             axes.legend(fontsize=7, loc="upper left")
-    for axes in grid.ravel()[len(curves):]:
-        axes.set_visible(False)
     figure.tight_layout()
     return figure

@@ -17,6 +17,8 @@ import xgboost as xgb
 from workshop_utils import SEED, THREADS
 from workshop_utils.pdp import Predict
 
+__all__ = ["XGB_PARAMS", "fit_xgboost", "predict_default"]
+
 XGB_PARAMS: dict[str, object] = {
     "objective": "binary:logistic",
     "n_estimators": 1000,
