@@ -40,7 +40,7 @@ def library_names(tree: ast.Module) -> set[tuple[str, str]]:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(LIBRARY):
             for alias in node.names:
                 submodule = f"{node.module}.{alias.name}"
-                if node.module == LIBRARY and importlib.util.find_spec(submodule):
+                if importlib.util.find_spec(submodule):
                     aliases[alias.asname or alias.name] = submodule
                 else:
                     used.add((node.module, alias.name))

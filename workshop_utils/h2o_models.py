@@ -24,7 +24,7 @@ from h2o.exceptions import H2ODependencyWarning
 from workshop_utils import SEED
 from workshop_utils.cross_validation import each_fold
 from workshop_utils.pdp import Predict
-from workshop_utils.penalised_glm import _inputs_and_bias  # until shapley holds the one builder
+from workshop_utils.shapley import contributions_frame
 
 __all__ = ["GBM_PARAMS", "constraint_param", "fit_h2o_gbm", "from_h2o", "gbm_params", "h2o_contributions",
            "h2o_cross_validated_predictions", "h2o_predict", "model_inputs", "n_trees", "to_h2o"]
@@ -115,7 +115,7 @@ def h2o_contributions(model: h2o.model.ModelBase, X: pd.DataFrame) -> pd.DataFra
     """
     inputs = model_inputs(model)
     scored = from_h2o(model.predict_contributions(to_h2o(X, inputs)))
-    return _inputs_and_bias(scored[inputs].to_numpy(), scored["BiasTerm"].to_numpy(), inputs, X.index)
+    return contributions_frame(scored[inputs].to_numpy(), X.index, inputs, scored["BiasTerm"].to_numpy())
 
 
 def n_trees(model: H2OGradientBoostingEstimator) -> int:

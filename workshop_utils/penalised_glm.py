@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 
 from workshop_utils import SEED
 from workshop_utils.pdp import Predict
-from workshop_utils.shapley import BIAS
+from workshop_utils.shapley import contributions_frame
 
 __all__ = ["coefficient_signs", "fit_glm", "glm_coefficients", "glm_contributions", "glm_predict",
            "glm_probability"]
@@ -75,14 +75,6 @@ def glm_coefficients(model: Pipeline) -> pd.Series:
     return pd.Series(model[-1].coef_[0], index=list(model.feature_names_in_), name="coefficient")
 
 
-def _inputs_and_bias(values: np.ndarray, bias: float | np.ndarray, columns: Sequence[str],
-                     index: pd.Index) -> pd.DataFrame:
-    """A contributions frame: one column per input and ``BIAS`` last, on ``index``. (Used by
-    ``h2o_models.h2o_contributions`` too, until ``shapley`` holds the one builder.)"""
-    frame = pd.DataFrame(values, index=index, columns=list(columns))
-    frame[BIAS] = bias
-    return frame
-
 
 def glm_contributions(model: Pipeline, X: pd.DataFrame) -> pd.DataFrame:
     """Each input's contribution to each row's log-odds, ``coef * (x - mean) / sd``, plus
@@ -98,7 +90,7 @@ def glm_contributions(model: Pipeline, X: pd.DataFrame) -> pd.DataFrame:
     scaler, regression = model[0], model[-1]
     columns = list(model.feature_names_in_)
     values = scaler.transform(X[columns]) * regression.coef_[0]
-    return _inputs_and_bias(values, float(regression.intercept_[0]), columns, X.index)
+    return contributions_frame(values, X.index, columns, float(regression.intercept_[0]))
 
 
 def coefficient_signs(coefficients: pd.Series) -> dict[str, int]:
