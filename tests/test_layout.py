@@ -32,6 +32,11 @@ def lesson_code(lesson: str) -> ast.Module:
     return ast.parse("\n".join(lines))
 
 
+def is_package(name: str) -> bool:
+    """Whether a dotted name is a package (so its names may be modules)."""
+    return hasattr(importlib.import_module(name), "__path__")
+
+
 def library_names(tree: ast.Module) -> set[tuple[str, str]]:
     """(module, name) for every library name a lesson uses: imported from a module, or read as
     ``alias.name`` from a module it imported."""
@@ -40,7 +45,7 @@ def library_names(tree: ast.Module) -> set[tuple[str, str]]:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(LIBRARY):
             for alias in node.names:
                 submodule = f"{node.module}.{alias.name}"
-                if importlib.util.find_spec(submodule):
+                if is_package(node.module) and importlib.util.find_spec(submodule):
                     aliases[alias.asname or alias.name] = submodule
                 else:
                     used.add((node.module, alias.name))
