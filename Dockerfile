@@ -25,7 +25,8 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH \
-    WORKSHOP_H2O_MAX_MEM=2G
+    WORKSHOP_H2O_MAX_MEM=2G \
+    JUPYTER_CONFIG_PATH=/home/learner/course/config/learner
 
 # The learner: a normal user (uid 1000, like most laptops' first user) who owns the course folder.
 RUN groupadd --gid 1000 learner \

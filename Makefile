@@ -16,7 +16,8 @@ install: system     ## create .venv from requirements.lock (quick when nothing c
 test: install       ## the whole test suite: helpers, every lesson, release sync, autograder
 	$(BIN)/python -m pytest
 
-lab: install        ## JupyterLab on the student notebooks, localhost only, token on
+lab: export JUPYTER_CONFIG_PATH := $(CURDIR)/config/learner
+lab: install        ## JupyterLab on the student notebooks, localhost only, token on (learner settings)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
 
 release: install    ## regenerate notebooks/ from solutions/ with nbgrader

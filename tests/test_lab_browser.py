@@ -1,9 +1,12 @@
-"""JupyterLab as a learner meets it: the server is started with the exact command of `make lab`
-(read from the Makefile), on a copy of the released lesson 1 so nothing in notebooks/ is ever
-written, and headless Chromium (internet blocked) opens the lesson with the token, runs its
-first code cells with Shift+Enter, and sees the outputs the solution notebook recorded. The
-server must refuse every request that lacks the token. At the end the server is shut down and
-no server or kernel process may be left behind.
+"""JupyterLab as a learner meets it: the server is started with the exact command and learner
+settings of `make lab` (read from the Makefile), on a copy of the released lesson 1 so nothing in
+notebooks/ is ever written, and headless Chromium (internet blocked) opens the lesson with the
+token: no news prompt, no nbgrader instructor panels; its first code cells run with Shift+Enter
+and show the outputs the solution notebook recorded; Run All runs the fresh notebook to its last
+cell, each exercise's check saying it is not answered yet; a wrong answer gets the check's
+diagnosis, a hint comes on request, and the progress table shows both. The server must refuse
+every request that lacks the token. At the end the server is shut down and no server or kernel
+process may be left behind.
 """
 
 from __future__ import annotations
@@ -38,11 +41,10 @@ RUN_CODE_CELLS = 3  # imports, the data preview table, the split sizes
 ARTIFACTS = ROOT / "test-artifacts" / "lab"
 START_TIMEOUT_S = 120
 RUN_TIMEOUT_MS = 240_000
-QUIET_SETTINGS = {  # no news pop-up over the notebook, no autosave
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                         "checkForUpdates": False},
+QUIET_SETTINGS = {  # no autosave (the news prompt is left to the learner settings under test)
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
+INSTRUCTOR_WORDS = ("Nbgrader", "Formgrader", "Create Assignment", "Course List", "Assignment List")
 
 
 @dataclass
@@ -67,6 +69,14 @@ def make_lab_command(port: int) -> list[str]:
     if os.geteuid() == 0 and "--allow-root" not in argv:
         argv.append("--allow-root")  # CI runs as root; a learner does not
     return argv
+
+
+def make_lab_environment() -> dict[str, str]:
+    """The variables the Makefile exports for `make lab` (``lab: export NAME := value``)."""
+    makefile = (ROOT / "Makefile").read_text()
+    found = re.findall(r"^lab: export (\w+) :?= (.+)$", makefile, re.M)
+    assert found, "the Makefile's lab target sets no learner settings"
+    return {name: value.strip().replace("$(CURDIR)", str(ROOT)) for name, value in found}
 
 
 def free_port() -> int:
@@ -132,7 +142,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
     env.update(JUPYTER_TOKEN=token, JUPYTER_CONFIG_DIR=str(course / "config"),
                JUPYTER_RUNTIME_DIR=str(course / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(course / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(course / "workspaces"))
+               JUPYTERLAB_WORKSPACES_DIR=str(course / "workspaces"), WORKSHOP_PROGRESS_FILE=str(course / "progress.jsonl"),
+               **make_lab_environment())
     port = free_port()
     log = course / "lab.log"
     with log.open("w") as out:
@@ -252,6 +263,84 @@ def test_lesson_opens_and_its_first_cells_run(lab: Lab) -> None:
             assert "Traceback" not in text and not re.search(r"\b\w+Error\b:", text), f"cell {index} failed:\n{text}"
         cells.nth(last).scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"{LESSON}.png"))
+        assert not context.blocked, f"JupyterLab reached for the network: {context.blocked}"
+        errors = [p for p in problems if p.startswith("JS error")]
+        assert not errors, "\n".join(errors)
+
+
+def wait_idle(page) -> None:
+    """Until the notebook's kernel is idle again."""
+    page.wait_for_function("document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                           "?.getAttribute('data-status') === 'idle'", timeout=RUN_TIMEOUT_MS)
+
+
+def run_in_new_cell(page, cells, after: int, code: str) -> str:
+    """Add a code cell below cell ``after``, type ``code`` into it, run it; return its output text."""
+    cells.nth(after).click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")  # a new cell below, selected
+    page.keyboard.press("Enter")
+    page.keyboard.type(code)
+    page.keyboard.press("Shift+Enter")
+    wait_idle(page)
+    output = cells.nth(after + 1).locator(".jp-OutputArea-output")
+    output.first.wait_for(timeout=RUN_TIMEOUT_MS)
+    return cells.nth(after + 1).locator(".jp-OutputArea").text_content()
+
+
+def test_a_learner_runs_the_fresh_lesson_checks_a_wrong_answer_asks_for_a_hint_and_sees_progress(lab: Lab) -> None:
+    released = nbformat.read(ROOT / "notebooks" / LESSON / f"{LESSON}.ipynb", 4)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in released.cells]
+    answer, check = ids.index("ex1_constraints"), ids.index("ex1_constraints_test")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with browser() as context:
+        page = context.new_page()
+        problems = watch(page)
+        page.goto(f"{lab.base}/lab/tree/{LESSON}/{LESSON}.ipynb?token={lab.token}")
+        page.wait_for_function(
+            """() => (document.querySelector('.jp-NotebookPanel .jp-KernelName') || {}).innerText?.startsWith('Python')""",
+            timeout=RUN_TIMEOUT_MS)
+        wait_idle(page)
+        cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+        page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length === n",
+                               arg=len(released.cells), timeout=RUN_TIMEOUT_MS)
+
+        # The learner's JupyterLab: the course, not the tools.
+        page.wait_for_timeout(3000)  # a news prompt, when there is one, shows within a second or two
+        shown = page.locator("body").inner_text()
+        assert "jupyter news" not in shown.lower(), "the Jupyter news prompt is shown"
+        for word in INSTRUCTOR_WORDS:
+            assert word not in shown, f"an nbgrader instructor panel or menu is shown: {word}"
+
+        # Run All on the fresh notebook: it runs to its last cell, and the checks report instead of halting.
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        last = len(released.cells) - 1 - [c.cell_type for c in reversed(released.cells)].index("code")
+        page.wait_for_function(
+            "n => /\\[\\d+\\]/.test(document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')[n]"
+            "?.querySelector('.jp-InputPrompt')?.innerText || '')", arg=last, timeout=RUN_TIMEOUT_MS)
+        wait_idle(page)
+        text = page.locator(".jp-NotebookPanel .jp-Notebook").text_content()  # off-screen cells too
+        assert "Traceback" not in text, "a cell failed during Run All"
+        assert "✗ Constraints from correlations" in cells.nth(check).text_content()
+
+        # A wrong answer: every sign reversed. The check names the case and the likely mistake.
+        editor = cells.nth(answer).locator(".jp-InputArea-editor .cm-content")
+        editor.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.type("def constraints_by_hand(frame, inputs, target):\n"
+                           "return {name: -int(np.sign(frame[name].corr(frame[target]))) for name in inputs}")
+        page.keyboard.press("Shift+Enter")
+        page.keyboard.press("Shift+Enter")  # the check below it
+        wait_idle(page)
+        verdict = cells.nth(check).locator(".jp-OutputArea").text_content()
+        assert "✗ Constraints from correlations" in verdict and "signs are reversed" in verdict, verdict
+
+        hint = run_in_new_cell(page, cells, check, "ex.constraints.hint()")
+        assert "Hint 1 of 2" in hint, hint
+        table = run_in_new_cell(page, cells, check + 1, "progress()")
+        assert "✗ Constraints from correlations" in table and "Done: 0 of" in table, table
+        page.screenshot(path=str(ARTIFACTS / f"{LESSON}-learner.png"))
         assert not context.blocked, f"JupyterLab reached for the network: {context.blocked}"
         errors = [p for p in problems if p.startswith("JS error")]
         assert not errors, "\n".join(errors)

@@ -6,5 +6,4 @@ Example:
     >>> from workshop_utils.exercises import engine
     >>> engine.Question("demo", "q1", "Which input?", "b", {"a": "a is not it"}, record=False).check("b")
     ✓ Which input?
-    True
 """

@@ -19,10 +19,8 @@ Example:
     ...     hints=["Multiply the number by itself.", "return x * x"], record=False)
     >>> square.check(lambda x: x * x)
     ✓ Square a number: the 1 visible case passes. More cases are tried when your notebook is graded.
-    True
     >>> square.check(lambda x: x + x)
     ✗ Square a number: on the number 3, expected 9, got 6.
-    False
 """
 
 from __future__ import annotations
@@ -35,6 +33,7 @@ import math
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -184,19 +183,27 @@ class Outcome:
     message: str = ""
 
 
+def settings_files() -> list[Path]:
+    """Where a settings file may be: beside the notebook being run (the kernel's folder) or one or
+    two folders up, then the course's ``notebooks/``."""
+    here = Path.cwd()
+    return [folder / SETTINGS_FILE for folder in (here, *list(here.parents)[:2], PROJECT_ROOT / NOTEBOOKS)]
+
+
 def worked_solutions_on() -> bool:
-    """Whether worked solutions may be shown: the environment variable first, then the settings
-    file in ``notebooks/``; on unless one of them says off."""
+    """Whether worked solutions may be shown: the environment variable first, then the first
+    settings file found (``settings_files``); on unless one of them says off."""
     setting = os.environ.get(SOLUTIONS_SETTING, "").strip().lower()
     if setting in {"off", "0", "false", "no"}:
         return False
     if setting in {"on", "1", "true", "yes"}:
         return True
-    path = PROJECT_ROOT / NOTEBOOKS / SETTINGS_FILE
-    try:
-        return bool(json.loads(path.read_text()).get("worked_solutions", True))
-    except (OSError, ValueError, AttributeError):
-        return True
+    for path in settings_files():
+        try:
+            return bool(json.loads(path.read_text()).get("worked_solutions", True))
+        except (OSError, ValueError, AttributeError):
+            continue
+    return True
 
 
 def source_cell(lesson: str, grade_id: str) -> str | None:
@@ -317,7 +324,7 @@ class Exercise:
                 return outcome
         return Outcome(True)
 
-    def check(self, answer: Callable, **context: Any) -> bool:
+    def check(self, answer: Callable, **context: Any) -> None:
         """Try the visible cases; print ✓ or the first failing case with its diagnosis.
         ``context`` passes the lesson's objects the cases need (e.g. ``model=model``)."""
         outcome = self.run(answer, self.visible, context)
@@ -328,7 +335,6 @@ class Exercise:
         else:
             print(f"✗ {self.title}: {outcome.message}")
         self.remember(outcome.passed)
-        return outcome.passed
 
     def grade(self, answer: Callable, **context: Any) -> None:
         """Try every case, visible and hidden; raise ``ExerciseFailed`` with the reason on the first
@@ -396,13 +402,12 @@ class Question:
             return Outcome(True, self.explanation)
         return Outcome(False, f"{shown(number)} is not it. {self.why_not.get('number', '')}".strip())
 
-    def check(self, given: Any) -> bool:
+    def check(self, given: Any) -> None:
         """Print ✓ with the explanation, or ✗ with why that choice is wrong."""
         outcome = self.judge(given)
         print(f"{'✓' if outcome.passed else '✗'} {self.title}: {outcome.message}".rstrip(": "))
         if self.record:
             progress_log.record(self.lesson, self.grade_id, outcome.passed)
-        return outcome.passed
 
     def grade(self, given: Any) -> None:
         """Raise ``ExerciseFailed`` unless the answer is right."""
