@@ -288,6 +288,20 @@ def test_opens_on_the_lessons():
     )
 
 
+def test_the_image_and_binder_open_the_learners_jupyterlab():
+    """Docker and Binder read config/learner (no nbgrader instructor panels, no news prompt)."""
+    learner = ROOT / "config" / "learner"
+    assert (learner / "labconfig" / "page_config.json").exists() and (learner / "jupyter_server_config.json").exists()
+    env = _env(_final())
+    workdir = _of(_final(), "WORKDIR")[-1]["value"]
+    assert env.get("JUPYTER_CONFIG_PATH") == f"{workdir}/config/learner", env.get("JUPYTER_CONFIG_PATH")
+    assert _in_context("config/learner/labconfig/page_config.json"), ".dockerignore keeps the learner settings out"
+    start = (ROOT / "start").read_text()
+    assert re.search(r"^export JUPYTER_CONFIG_PATH=.*config/learner", start, re.M), "Binder's start script"
+    disabled = json.loads((learner / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+    assert disabled.get("@jupyter/nbgrader") and disabled.get("@jupyterlab/apputils-extension:announcements")
+
+
 def test_h2o_memory_cap_fits_an_8gb_laptop():
     value = _env(_final()).get("WORKSHOP_H2O_MAX_MEM")
     assert value, "no ENV WORKSHOP_H2O_MAX_MEM in the final stage"
@@ -794,6 +808,7 @@ def test_the_image_builds_step_by_step_and_serves_the_lessons_offline(image, tmp
         assert status(f"{base}/api/contents") == "403", "the image's server answered without the token"
         assert status(f"{base}/api/contents/notebooks?token={token}") == "200"
         assert status(f"{base}/lab/tree/notebooks?token={token}") == "200"
+        assert status(f"{base}/formgrader?token={token}") == "404", "nbgrader's formgrader is served to learners"
         health = chroot.chroot_argv(root, _healthcheck_argv(), user, env, workdir)
         assert _offline(server.pid, health, 30).returncode == 0, "the HEALTHCHECK fails in the image"
         outside = _offline(server.pid, [sys.executable, "-c", STATUS, "https://pypi.org/simple/"], 30)
