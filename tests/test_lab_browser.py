@@ -230,16 +230,7 @@ def test_lesson_opens_and_its_first_cells_run(lab: Lab) -> None:
         "the solution's first cells should print something and show a table"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with browser() as context:
-        page = context.new_page()
-        problems = watch(page)
-        page.goto(f"{lab.base}/lab/tree/{LESSON}/{LESSON}.ipynb?token={lab.token}")
-        page.wait_for_function(
-            """() => (document.querySelector('.jp-NotebookPanel .jp-KernelName') || {}).innerText?.startsWith('Python')
-                     && document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle'""",
-            timeout=RUN_TIMEOUT_MS)
-        cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
-        page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length === n",
-                               arg=len(released.cells), timeout=RUN_TIMEOUT_MS)  # cells render in batches
+        page, problems, cells = open_lesson(context, lab, len(released.cells))
         cells.first.click()
         for _ in range(last + 1):  # Shift+Enter: run this cell, move to the next
             page.keyboard.press("Shift+Enter")
@@ -262,10 +253,30 @@ def test_lesson_opens_and_its_first_cells_run(lab: Lab) -> None:
                 ".jp-OutputArea").count() else ""
             assert "Traceback" not in text and not re.search(r"\b\w+Error\b:", text), f"cell {index} failed:\n{text}"
         cells.nth(last).scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / f"{LESSON}.png"))
-        assert not context.blocked, f"JupyterLab reached for the network: {context.blocked}"
-        errors = [p for p in problems if p.startswith("JS error")]
-        assert not errors, "\n".join(errors)
+        finish(context, page, problems, f"{LESSON}.png")
+
+
+def open_lesson(context, lab: Lab, cell_count: int):
+    """Open the lesson as a learner (the token in the link), wait until its kernel is idle and all
+    ``cell_count`` cells are there; return the page, what the page reported, and its cells."""
+    page = context.new_page()
+    problems = watch(page)
+    page.goto(f"{lab.base}/lab/tree/{LESSON}/{LESSON}.ipynb?token={lab.token}")
+    page.wait_for_function(
+        """() => (document.querySelector('.jp-NotebookPanel .jp-KernelName') || {}).innerText?.startsWith('Python')""",
+        timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length === n",
+                           arg=cell_count, timeout=RUN_TIMEOUT_MS)  # cells render in batches
+    return page, problems, page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+
+
+def finish(context, page, problems: list[str], picture: str) -> None:
+    """Keep a screenshot; fail if the page reached for the network or raised a JavaScript error."""
+    page.screenshot(path=str(ARTIFACTS / picture))
+    assert not context.blocked, f"JupyterLab reached for the network: {context.blocked}"
+    errors = [p for p in problems if p.startswith("JS error")]
+    assert not errors, "\n".join(errors)
 
 
 def wait_idle(page) -> None:
@@ -294,16 +305,7 @@ def test_a_learner_runs_the_fresh_lesson_checks_a_wrong_answer_asks_for_a_hint_a
     answer, check = ids.index("ex1_constraints"), ids.index("ex1_constraints_test")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with browser() as context:
-        page = context.new_page()
-        problems = watch(page)
-        page.goto(f"{lab.base}/lab/tree/{LESSON}/{LESSON}.ipynb?token={lab.token}")
-        page.wait_for_function(
-            """() => (document.querySelector('.jp-NotebookPanel .jp-KernelName') || {}).innerText?.startsWith('Python')""",
-            timeout=RUN_TIMEOUT_MS)
-        wait_idle(page)
-        cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
-        page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length === n",
-                               arg=len(released.cells), timeout=RUN_TIMEOUT_MS)
+        page, problems, cells = open_lesson(context, lab, len(released.cells))
 
         # The learner's JupyterLab: the course, not the tools.
         page.wait_for_timeout(3000)  # a news prompt, when there is one, shows within a second or two
@@ -340,7 +342,4 @@ def test_a_learner_runs_the_fresh_lesson_checks_a_wrong_answer_asks_for_a_hint_a
         assert "Hint 1 of 2" in hint, hint
         table = run_in_new_cell(page, cells, check + 1, "progress()")
         assert "✗ Constraints from correlations" in table and "Done: 0 of" in table, table
-        page.screenshot(path=str(ARTIFACTS / f"{LESSON}-learner.png"))
-        assert not context.blocked, f"JupyterLab reached for the network: {context.blocked}"
-        errors = [p for p in problems if p.startswith("JS error")]
-        assert not errors, "\n".join(errors)
+        finish(context, page, problems, f"{LESSON}-learner.png")

@@ -195,6 +195,8 @@ monotone = Exercise(
         curve_case("a rising curve with a flat step, direction +1", [0.1, 0.2, 0.2, 0.4], 1),
         curve_case("a curve that rises then falls, direction +1", [0.1, 0.3, 0.2], 1),
         curve_case("a falling curve, direction -1", [0.4, 0.3, 0.3, 0.1], -1),
+        Case("the constrained model's LIMIT_BAL partial dependence, direction -1",
+             lambda c: (list(c["curves"]["LIMIT_BAL"]), -1), never_against, equal, diagnose_monotone, lesson_result=True),
     ],
     hidden=[
         curve_case("a falling curve that rises at the end, direction -1", [3, 2, 2.5], -1),
@@ -309,5 +311,7 @@ def demo_context() -> dict[str, Any]:
     parts = data.split_data(data.load_credit_data())
     model = fit_xgboost(parts.train.iloc[:4000], parts.valid.iloc[:1000], MODEL_INPUTS, TARGET)
     predictions = pd.Series(model.predict_proba(parts.test[MODEL_INPUTS])[:, 1], index=parts.test.index)
+    limit = parts.test["LIMIT_BAL"]
+    curve = pdp.partial_dependence(ModelPredict(model), parts.test[MODEL_INPUTS].iloc[:300], "LIMIT_BAL", pdp.make_grid(limit))
     return {"train": parts.train, "test": parts.test, "model": model, "predictions": predictions,
-            "contributions": shapley.xgb_contributions(model, parts.test)}
+            "contributions": shapley.xgb_contributions(model, parts.test), "curves": {"LIMIT_BAL": curve.to_numpy()}}
