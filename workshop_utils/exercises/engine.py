@@ -90,11 +90,17 @@ def same_data(a: Any, b: Any) -> bool:
 
     >>> same_data(pd.DataFrame({"x": [1]}), pd.DataFrame({"x": [1]})), same_data([1], [2])
     (True, False)
+    >>> same_data([pd.DataFrame({"x": [1]})], [pd.DataFrame({"x": [1]})])
+    True
     """
     if isinstance(a, pd.DataFrame | pd.Series):
         return isinstance(b, type(a)) and a.equals(b)
     if isinstance(a, np.ndarray):
         return isinstance(b, np.ndarray) and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if isinstance(a, list | tuple):
+        return isinstance(b, type(a)) and len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same_data(a[k], b[k]) for k in a)
     try:
         return bool(a == b)
     except (TypeError, ValueError):
