@@ -84,8 +84,10 @@ def test_a_scratch_folder_a_submission_locked_is_still_removed(tmp_path):
 
 def test_without_a_sandbox_grading_refuses_and_names_the_cause_and_fixes(monkeypatch, tmp_path):
     monkeypatch.setattr(contained, "sandbox_problem", lambda: "bwrap (bubblewrap) is not installed; install it")
-    with pytest.raises(contained.SandboxUnavailable, match="bwrap .* not installed; install it; .*--no-sandbox"):
-        process_pool.grade_class(tmp_path, tmp_path / "out")
+    submitted_notebook(tmp_path / "class", "ann", LESSON).parent.mkdir(parents=True)
+    with pytest.raises(contained.SandboxUnavailable, match=r"bwrap .* not installed; install it; .*--no-sandbox"):
+        process_pool.grade_class(tmp_path / "class", tmp_path / "out")
+    assert not (tmp_path / "out" / "grades.csv").exists()
 
 
 def test_a_busy_output_folder_is_refused(tmp_path):

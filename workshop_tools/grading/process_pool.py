@@ -169,8 +169,6 @@ def grade_class(submitted: Path, out: Path, lessons: list[str] | None = None, jo
     from outside."""
     parse_size(memory_limit, "memory limit")  # a bad value fails now, not in every job
     options = GradingOptions(cell_timeout, memory_limit, job_timeout, sandbox)
-    if sandbox:
-        require_sandbox()
     submitted, out = Path(submitted).resolve(), Path(out).resolve()
     found = find_submissions(submitted, lessons)
     out.mkdir(parents=True, exist_ok=True)
@@ -196,6 +194,8 @@ def _grade_found(found: list[tuple[str, str, Path]], grader: ClassGrader, jobs: 
     pending = [item for item in found if entry_name(*item[:2]) not in done]
     if done:
         say(f"skipped {len(done)} of {len(found)} submission(s) already graded and unchanged (--regrade grades them again)")
+    if pending and grader.options.sandbox:
+        require_sandbox()  # only when something is to be graded: a finished run needs no sandbox
     if pending:
         grades_csv_path(out).unlink(missing_ok=True)  # out of date until every submission is graded
     save_state(out, entries)
