@@ -1,12 +1,13 @@
 """`python -m benchmarks [lessons|helpers|grading|all] [--repeat N] [--lesson NAME] [--students N]
-[--jobs N]`: print markdown tables (`all` is lessons and helpers; grading a class is slow)."""
+[--jobs N] [--compare-sandbox]`: print markdown tables (`all` is lessons and helpers; grading a
+class is slow; `--compare-sandbox` grades it without and with the sandbox)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 
-from benchmarks.grading import benchmark_grading
+from benchmarks.grading import benchmark_grading, compare_sandbox
 from benchmarks.helpers import benchmark_helpers
 from benchmarks.lessons import benchmark_lessons
 
@@ -27,6 +28,7 @@ def main() -> None:
     parser.add_argument("--lesson", action="append")
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--compare-sandbox", action="store_true", help="grading: also grade without the sandbox")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}\n")
     if args.what in ("lessons", "all"):
@@ -35,7 +37,9 @@ def main() -> None:
         print(markdown(benchmark_helpers(args.repeat)) + "\n")
     if args.what == "grading":
         lesson = (args.lesson or ["01_monotonic_xgboost"])[0]
-        print(markdown([benchmark_grading(lesson, args.students, args.jobs)]))
+        rows = (compare_sandbox(lesson, args.students, args.jobs) if args.compare_sandbox
+                else [benchmark_grading(lesson, args.students, args.jobs)])
+        print(markdown(rows))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from workshop_tools import doctor
 
 def test_this_machine_is_healthy():
     checks = doctor.run_checks()
-    assert [c.name for c in checks] == ["Python", "Java", "Memory", "Data", "Packages"]
+    assert [c.name for c in checks] == ["Python", "Java", "Memory", "Data", "Packages", "Sandbox"]
     assert all(c.ok for c in checks), doctor.report(checks)
 
 
@@ -38,3 +38,16 @@ def test_missing_java_is_a_problem(monkeypatch, tmp_path):
     monkeypatch.delenv("JAVA_HOME", raising=False)
     check = doctor.check_java()
     assert not check.ok and "openjdk-17" in check.fix
+
+
+def test_a_machine_without_bubblewrap_is_told_how_to_get_it(monkeypatch, tmp_path):
+    from workshop_tools.sandbox import sandbox_problem
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    sandbox_problem.cache_clear()
+    try:
+        check = doctor.check_sandbox()
+    finally:
+        sandbox_problem.cache_clear()
+    assert not check.ok and "cannot sandbox submissions: bwrap (bubblewrap) is not installed" in check.found
+    assert "apt-get install bubblewrap" in check.fix

@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -34,24 +35,39 @@ def release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_on_sigterm() -> None:
+    """Make ``kill PID`` stop grading as Ctrl-C does (grading processes ended, progress kept)."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def grade(args: argparse.Namespace) -> int:
-    """Autograde a folder of submissions."""
-    from workshop_tools.grading.grade_result import GradeResult
+    """Autograde a folder of submissions (each in its sandbox), carrying on an interrupted run."""
+    from workshop_tools.grading.contained import SandboxUnavailable
     from workshop_tools.grading.grades_csv import grades_csv_path
-    from workshop_tools.grading.process_pool import grade_class
+    from workshop_tools.grading.process_pool import GradingInterrupted, grade_class
+    from workshop_tools.grading.run_lock import OutputBusy
+    from workshop_tools.sandbox import describe
 
-    def show(result: GradeResult) -> None:
-        print(f"graded {result.student}/{result.assignment}: {result.score:g}/{result.max_score:g}"
-              + (f"  ({len(result.notes)} note(s) in the feedback)" if result.notes else ""), flush=True)
-
+    out = Path(args.out)
+    print(describe() if not args.no_sandbox else
+          "WARNING: grading WITHOUT the sandbox (--no-sandbox): every submission runs with your own access "
+          "to files and network; grades.csv and the feedback say so.", flush=True)
+    _stop_on_sigterm()
     try:
-        results = grade_class(Path(args.submitted), Path(args.out), args.lesson or None, args.jobs,
-                              args.cell_timeout, args.memory_limit, progress=show)
-    except (FileNotFoundError, ValueError) as error:
+        results = grade_class(Path(args.submitted), out, args.lesson or None, args.jobs, args.cell_timeout,
+                              args.memory_limit, progress=lambda line: print(line, flush=True),
+                              sandbox=not args.no_sandbox, regrade=args.regrade)
+    except (FileNotFoundError, ValueError, SandboxUnavailable, OutputBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"{len(results)} grade(s) written to {grades_csv_path(Path(args.out))}; "
-          f"feedback in {Path(args.out) / 'feedback'}")
+    except (KeyboardInterrupt, GradingInterrupted):
+        print(f"interrupted: the grades finished so far are kept in {out}; run the same command again "
+              "to grade the rest (grades.csv is written once all are graded).", file=sys.stderr)
+        return 130
+    print(f"{len(results)} grade(s) written to {grades_csv_path(out)}; feedback in {out / 'feedback'}")
     return 0
 
 
@@ -87,6 +103,11 @@ def parser() -> argparse.ArgumentParser:
                      help=f"seconds a cell may run (default {DEFAULT_CELL_TIMEOUT})")
     gra.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT,
                      help=f"memory a submission's kernel and its Java may hold together (default {DEFAULT_MEMORY_LIMIT})")
+    gra.add_argument("--regrade", action="store_true",
+                     help="grade every submission again (default: only those not graded yet or changed since)")
+    gra.add_argument("--no-sandbox", action="store_true",
+                     help="grade without the bubblewrap sandbox (unsafe: submissions run with your access to files "
+                          "and network); grades.csv and the feedback say so")
     gra.set_defaults(run=grade)
     sli = commands.add_parser("slides", help="export lessons as offline reveal.js decks (needs npm once)")
     sli.add_argument("--out", default="slides", help="folder for the decks (default: slides)")

@@ -108,7 +108,20 @@ def check_packages(lock: Path = LOCK_FILE) -> Check:
     return Check("Packages", not wrong, found, "re-install from the lock file: make install")
 
 
-CHECKS: list[Callable[[], Check]] = [check_python, check_java, check_memory, check_data, check_packages]
+def check_sandbox() -> Check:
+    """``workshop grade`` runs each submission in a bubblewrap sandbox; it must work here."""
+    from workshop_tools.sandbox import sandbox_problem
+
+    problem = sandbox_problem()
+    if problem is None:
+        return Check("Sandbox", True, "bubblewrap works: `workshop grade` can contain each submission")
+    cause, _, fix = problem.partition("; ")
+    return Check("Sandbox", False, f"`workshop grade` cannot sandbox submissions: {cause}",
+                 fix or "see the cause above (`workshop grade --no-sandbox` grades without it, unsafely)")
+
+
+CHECKS: list[Callable[[], Check]] = [check_python, check_java, check_memory, check_data, check_packages,
+                                     check_sandbox]
 
 
 def run_checks() -> list[Check]:

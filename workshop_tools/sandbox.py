@@ -43,9 +43,11 @@ MERGED_USR_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 
 
 PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONPATH", "JAVA_HOME", "H2O_JAVA_HOME",
-                    "WORKSHOP_H2O_MAX_MEM", "OMP_WAIT_POLICY", "OMP_NUM_THREADS")
-"""The only variables ``passed_env`` keeps: what finds programs and the course and sizes H2O and
-OpenMP; tokens, keys and the like in the instructor's environment stay outside."""
+                    "WORKSHOP_H2O_MAX_MEM", "WORKSHOP_DATA_DIR", "WORKSHOP_GRADING", "OMP_WAIT_POLICY",
+                    "OMP_NUM_THREADS")
+"""The only variables ``passed_env`` keeps: what finds programs, the course and its data, sizes H2O
+and OpenMP, and tells the lesson library it is being graded; tokens, keys and the like in the
+instructor's environment stay outside."""
 
 
 def passed_env(environ: Mapping[str, str]) -> dict[str, str]:

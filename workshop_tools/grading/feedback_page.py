@@ -14,11 +14,16 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from workshop_tools.grading.atomic_files import write_atomically
 from workshop_tools.grading.grade_result import GradeResult
 from workshop_utils.paths import feedback_page
 
 EMPTY_PAGE = "<html><body></body></html>"
 """The page the notes go into when nbgrader wrote none (the notebook could not be graded)."""
+
+UNSANDBOXED = ("<p><strong>Graded WITHOUT the sandbox</strong> (<code>workshop grade --no-sandbox</code>): "
+               "this notebook ran with the instructor's own access to files and network.</p>")
+"""Said on every page graded with ``--no-sandbox``."""
 
 
 def notes_html(result: GradeResult) -> str:
@@ -27,7 +32,7 @@ def notes_html(result: GradeResult) -> str:
     return (f'<div id="workshop-grading" style="border:2px solid #2471a3;padding:1em;margin:1em">'
             f"<h2>{html.escape(result.assignment)}: {result.score:g} / {result.max_score:g} "
             f"autograded points</h2><p>Written answers are graded by hand and are not included."
-            f"</p><p>Grading notes:</p><ul>{items}</ul></div>")
+            f"</p>{'' if result.sandboxed else UNSANDBOXED}<p>Grading notes:</p><ul>{items}</ul></div>")
 
 
 def with_notes(page: str, result: GradeResult) -> str:
@@ -47,6 +52,6 @@ def write_feedback(result: GradeResult, out: Path) -> Path:
     """Write the student's feedback page (nbgrader's, with the grading notes on top)."""
     target = feedback_page(out, result.student, result.assignment)
     target.parent.mkdir(parents=True, exist_ok=True)
-    page = Path(result.feedback_html).read_text() if result.feedback_html else EMPTY_PAGE
-    target.write_text(with_notes(page, result))
+    page = Path(result.feedback_html).read_text(errors="replace") if result.feedback_html else EMPTY_PAGE
+    write_atomically(target, with_notes(page, result))
     return target

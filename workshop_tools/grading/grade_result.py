@@ -3,7 +3,7 @@ a grading process to the pool).
 
 Example:
     >>> GradeResult("ann", "01_monotonic_xgboost", 9.0, 9.0)
-    GradeResult(student='ann', assignment='01_monotonic_xgboost', score=9.0, max_score=9.0, notes=[], feedback_html=None)
+    GradeResult(student='ann', assignment='01_monotonic_xgboost', score=9.0, max_score=9.0, notes=[], feedback_html=None, sandboxed=True)
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class GradeResult:
-    """One student's grade for one lesson, with the reasons any points were lost."""
+    """One student's grade for one lesson, with the reasons any points were lost, and whether it
+    was graded in the sandbox (``workshop grade --no-sandbox`` says so in the table and feedback)."""
 
     student: str
     assignment: str
@@ -21,3 +22,4 @@ class GradeResult:
     max_score: float
     notes: list[str] = field(default_factory=list)
     feedback_html: str | None = None
+    sandboxed: bool = True

@@ -48,10 +48,15 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | Non
     return notebook, None
 
 
-def extra_files_note(notebook_path: Path) -> list[str]:
-    """A note naming files beside the notebook, which grading ignores (none when there are none)."""
+def extra_files(notebook_path: Path) -> list[str]:
+    """The names of the files a student left beside the notebook, sorted (grading ignores them)."""
     folder = notebook_path.parent
     if not folder.is_dir():
         return []
-    extra = sorted(p.name for p in folder.iterdir() if p != notebook_path and not p.name.startswith("."))
+    return sorted(p.name for p in folder.iterdir() if p != notebook_path and not p.name.startswith("."))
+
+
+def extra_files_note(notebook_path: Path) -> list[str]:
+    """A note naming files beside the notebook, which grading ignores (none when there are none)."""
+    extra = extra_files(notebook_path)
     return [f"ignored the other files in your lesson folder: {', '.join(extra[:10])}"] if extra else []
