@@ -1,7 +1,10 @@
-"""The `workshop` command for instructors and learners: doctor, release, grade, slides.
+"""The `workshop` command for instructors and learners: doctor, release, grade, check, progress,
+slides.
 
 Example:
     $ workshop doctor
+    $ workshop check notebooks/01_monotonic_xgboost/01_monotonic_xgboost.ipynb
+    $ workshop progress
     $ workshop release
     $ workshop grade submitted/ --out graded/
     $ workshop slides --out slides/
@@ -30,8 +33,33 @@ def release(args: argparse.Namespace) -> int:
     """Regenerate notebooks/ from solutions/."""
     from workshop_tools.release import release_lessons
 
-    for path in release_lessons(lessons=args.lesson or None):
+    for path in release_lessons(lessons=args.lesson or None, worked_solutions=args.worked_solutions):
         print(f"released {path}")
+    if args.worked_solutions is not None:
+        print(f"worked solutions and model answers are {'on' if args.worked_solutions else 'off'} for these notebooks")
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    """Grade one notebook as `workshop grade` would, and say why each point was lost."""
+    from workshop_tools.grading.contained import SandboxUnavailable
+    from workshop_tools.self_check import check_notebook, report
+
+    try:
+        result = check_notebook(Path(args.notebook), args.lesson, sandbox=not args.no_sandbox,
+                                cell_timeout=args.cell_timeout, memory_limit=args.memory_limit)
+    except (FileNotFoundError, ValueError, SandboxUnavailable) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(report(result))
+    return 0
+
+
+def progress(_: argparse.Namespace) -> int:
+    """Print every lesson and exercise: done, tried or not tried."""
+    from workshop_utils.exercises.progress import progress_table
+
+    print(progress_table())
     return 0
 
 
@@ -86,6 +114,17 @@ def slides(args: argparse.Namespace) -> int:
     return 0
 
 
+def limits(command: argparse.ArgumentParser) -> None:
+    """The options grading shares: time and memory limits, and the sandbox switch."""
+    command.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
+                         help=f"seconds a cell may run (default {DEFAULT_CELL_TIMEOUT})")
+    command.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT,
+                         help=f"memory a submission's kernel and its Java may hold together (default {DEFAULT_MEMORY_LIMIT})")
+    command.add_argument("--no-sandbox", action="store_true",
+                         help="grade without the bubblewrap sandbox (unsafe: the notebook runs with your access to files "
+                              "and network); the results say so")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     main = argparse.ArgumentParser(prog="workshop", description="Responsible Machine Learning with Python: course tools.")
@@ -93,22 +132,27 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("doctor", help="check Python, Java, memory, the data and the packages").set_defaults(run=doctor)
     rel = commands.add_parser("release", help="regenerate notebooks/ from solutions/ (nbgrader)")
     rel.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    shown = rel.add_mutually_exclusive_group()
+    shown.add_argument("--no-worked-solutions", dest="worked_solutions", action="store_false", default=None,
+                       help="switch the exercises' worked solutions and model answers off (a graded class)")
+    shown.add_argument("--worked-solutions", dest="worked_solutions", action="store_true",
+                       help="switch them on again")
     rel.set_defaults(run=release)
     gra = commands.add_parser("grade", help="autograde SUBMITTED/<student>/<lesson>/<lesson>.ipynb")
     gra.add_argument("submitted", help="folder with one sub-folder per student")
     gra.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: graded)")
     gra.add_argument("--lesson", action="append", help="grade only this lesson (repeatable; default: every lesson submitted)")
     gra.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
-    gra.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
-                     help=f"seconds a cell may run (default {DEFAULT_CELL_TIMEOUT})")
-    gra.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT,
-                     help=f"memory a submission's kernel and its Java may hold together (default {DEFAULT_MEMORY_LIMIT})")
+    limits(gra)
     gra.add_argument("--regrade", action="store_true",
                      help="grade every submission again (default: only those not graded yet or changed since)")
-    gra.add_argument("--no-sandbox", action="store_true",
-                     help="grade without the bubblewrap sandbox (unsafe: submissions run with your access to files "
-                          "and network); grades.csv and the feedback say so")
     gra.set_defaults(run=grade)
+    che = commands.add_parser("check", help="grade one notebook as `workshop grade` would (hidden cases included)")
+    che.add_argument("notebook", help="your lesson notebook, e.g. notebooks/01_monotonic_xgboost/01_monotonic_xgboost.ipynb")
+    che.add_argument("--lesson", help="the lesson, when the file is not named after it")
+    limits(che)
+    che.set_defaults(run=check)
+    commands.add_parser("progress", help="every lesson and exercise: done, tried or not tried").set_defaults(run=progress)
     sli = commands.add_parser("slides", help="export lessons as offline reveal.js decks (needs npm once)")
     sli.add_argument("--out", default="slides", help="folder for the decks (default: slides)")
     sli.add_argument("--lesson", action="append", help="only this lesson (repeatable)")

@@ -57,19 +57,19 @@ def failed_cell_notes(autograded: nbformat.NotebookNode) -> list[str]:
     return notes
 
 
-def scores_from_gradebook(course: Path, lesson: str) -> tuple[float, float]:
-    """Autograded score and maximum of the graded submission, from the course's gradebook."""
+def scores_from_gradebook(course: Path, lesson: str) -> dict[str, list[float]]:
+    """Each autograded cell's [score, points] of the graded submission, by grade id, from the
+    course's gradebook."""
     from nbgrader.api import Gradebook
 
-    score = maximum = 0.0
+    cells: dict[str, list[float]] = {}
     with Gradebook(gradebook_url(course), COURSE_ID) as book:
         submission = book.find_submission(lesson, STUDENT_ID)
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 if grade.cell.cell_type == "code":
-                    score += grade.score or 0.0
-                    maximum += grade.max_score
-    return score, maximum
+                    cells[grade.cell.name] = [float(grade.score or 0.0), float(grade.max_score)]
+    return cells
 
 
 def autograde_config(work: Path, cell_timeout: int) -> Config:
@@ -118,8 +118,9 @@ def grade_submission(student: str, lesson: str, notebook_path: Path, work: Path,
                       "restarts, so no cell could be graded")
         return GradeResult(student, lesson, 0.0, maximum, [*notes, reason])
     notes += failed_cell_notes(nbformat.read(graded, 4))
-    score, max_score = scores_from_gradebook(work, lesson)
+    cells = scores_from_gradebook(work, lesson)
+    score, max_score = sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())
     api.generate_feedback(lesson, STUDENT_ID, force=True)
     feedback = course_file(work, "feedback", lesson, STUDENT_ID, suffix=".html")
     return GradeResult(student, lesson, score, max_score, notes,
-                       str(feedback) if feedback.exists() else None)
+                       str(feedback) if feedback.exists() else None, cells=cells)

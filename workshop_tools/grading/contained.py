@@ -25,9 +25,12 @@ import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import nbformat
+
+from workshop_tools.grading.grade_cells import graded_code_cells
 from workshop_tools.grading.grade_result import GradeResult
 from workshop_tools.sandbox import DEFAULT_MAX_FILE_BYTES, passed_env, sandbox_problem, sandboxed
-from workshop_utils.paths import PROJECT_ROOT
+from workshop_utils.paths import PROJECT_ROOT, source_notebook
 
 QUIET_THREADS = {"OMP_WAIT_POLICY": "PASSIVE"}
 """Set for every grading process and its kernel: OpenMP threads (XGBoost's, scikit-learn's) sleep
@@ -100,7 +103,7 @@ def trusted(result: GradeResult, student: str, lesson: str, maximum: float, scra
     feedback page only when it is a file inside ``scratch``.
 
     >>> trusted(GradeResult("bob", "02_y", 99.0, 99.0, ["n"], "/etc/shadow"), "ann", "01_x", 9.0, Path("/tmp/s"))
-    GradeResult(student='ann', assignment='01_x', score=9.0, max_score=9.0, notes=['n'], feedback_html=None, sandboxed=True)
+    GradeResult(student='ann', assignment='01_x', score=9.0, max_score=9.0, notes=['n'], feedback_html=None, sandboxed=True, cells={})
     """
     try:
         score = min(max(float(result.score), 0.0), maximum)
@@ -111,7 +114,27 @@ def trusted(result: GradeResult, student: str, lesson: str, maximum: float, scra
     if isinstance(result.feedback_html, str):
         path = Path(result.feedback_html).resolve()
         page = str(path) if path.is_relative_to(scratch.resolve()) and path.is_file() else None
-    return GradeResult(student, lesson, score, maximum, notes, page)
+    return GradeResult(student, lesson, score, maximum, notes, page, cells=trusted_cells(result.cells, lesson))
+
+
+def trusted_cells(cells: object, lesson: str) -> dict[str, list[float]]:
+    """Per-cell scores a grading process reported, kept only for the lesson's real autograded
+    cells, each score between 0 and that cell's points from the source.
+
+    >>> trusted_cells({"ex1_constraints_test": [9, 2], "made_up": [5, 5]}, "01_monotonic_xgboost")
+    {'ex1_constraints_test': [2.0, 2.0]}
+    """
+    if not isinstance(cells, dict) or not cells:
+        return {}
+    points = {cell.metadata["nbgrader"]["grade_id"]: float(cell.metadata["nbgrader"].get("points", 0))
+              for cell in graded_code_cells(nbformat.read(source_notebook(lesson), as_version=4))}
+    kept: dict[str, list[float]] = {}
+    for grade_id, pair in cells.items():
+        try:
+            kept[grade_id] = [min(max(float(pair[0]), 0.0), points[grade_id]), points[grade_id]]
+        except (KeyError, TypeError, ValueError, IndexError):
+            continue
+    return kept
 
 
 def remove_scratch(scratch: Path) -> None:

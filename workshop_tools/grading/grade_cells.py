@@ -3,7 +3,7 @@ worth, and the test cells a submission deleted or edited (grading puts the origi
 
 Example:
     >>> autograded_max("01_monotonic_xgboost")
-    9.0
+    11.0
 """
 
 from __future__ import annotations

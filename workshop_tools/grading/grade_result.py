@@ -2,8 +2,8 @@
 a grading process to the pool).
 
 Example:
-    >>> GradeResult("ann", "01_monotonic_xgboost", 9.0, 9.0)
-    GradeResult(student='ann', assignment='01_monotonic_xgboost', score=9.0, max_score=9.0, notes=[], feedback_html=None, sandboxed=True)
+    >>> GradeResult("ann", "01_x", 9.0, 9.0)
+    GradeResult(student='ann', assignment='01_x', score=9.0, max_score=9.0, notes=[], feedback_html=None, sandboxed=True, cells={})
 """
 
 from __future__ import annotations
@@ -23,3 +23,5 @@ class GradeResult:
     notes: list[str] = field(default_factory=list)
     feedback_html: str | None = None
     sandboxed: bool = True
+    cells: dict[str, list[float]] = field(default_factory=dict)
+    """Each autograded cell's [score, points], by grade id (what `workshop check` prints)."""
