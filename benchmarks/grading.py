@@ -13,20 +13,22 @@ from pathlib import Path
 
 from benchmarks.lessons import run_once
 from workshop_tools.grading import grade_class
-from workshop_utils.paths import PROJECT_ROOT, SOLUTIONS
+from workshop_utils.paths import source_notebook, submitted_notebook
 
 
-def benchmark_grading(lesson: str = "01_monotonic_xgboost", students: int = 30,
-                      jobs: int = 2) -> dict[str, object]:
+def benchmark_grading(lesson: str = "01_monotonic_xgboost", students: int = 30, jobs: int = 2,
+                      lesson_seconds: float | None = None) -> dict[str, object]:
     """Wall time to grade ``students`` submissions with ``jobs`` at once, and the ratio to
-    ``students`` plain runs of the lesson (estimated from one run)."""
-    lesson_seconds, _ = run_once(lesson)
+    ``students`` plain runs of the lesson (estimated from one run, or ``lesson_seconds`` if a
+    run was already timed)."""
+    if lesson_seconds is None:
+        lesson_seconds, _ = run_once(lesson)
     with tempfile.TemporaryDirectory(prefix="workshop-class-") as scratch:
         submitted = Path(scratch) / "submitted"
         for number in range(students):
-            folder = submitted / f"student{number:02d}" / lesson
-            folder.mkdir(parents=True)
-            shutil.copy(PROJECT_ROOT / SOLUTIONS / lesson / f"{lesson}.ipynb", folder)
+            copy = submitted_notebook(submitted, f"student{number:02d}", lesson)
+            copy.parent.mkdir(parents=True)
+            shutil.copy(source_notebook(lesson), copy)
         started = time.perf_counter()
         results = grade_class(submitted, Path(scratch) / "graded", [lesson], jobs=jobs)
         seconds = time.perf_counter() - started
