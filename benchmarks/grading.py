@@ -15,7 +15,7 @@ from pathlib import Path
 
 from benchmarks.lessons import run_once
 from workshop_tools.grading.process_pool import grade_class
-from workshop_utils.paths import PROJECT_ROOT, SOLUTIONS
+from workshop_utils.paths import source_notebook, submitted_notebook
 
 
 def timed_grading(submitted: Path, out: Path, lesson: str, jobs: int, sandbox: bool) -> tuple[float, int]:
@@ -34,9 +34,9 @@ def benchmark_grading(lesson: str = "01_monotonic_xgboost", students: int = 30, 
     with tempfile.TemporaryDirectory(prefix="workshop-class-") as scratch:
         submitted, out = Path(scratch) / "submitted", Path(scratch) / "graded"
         for number in range(students):
-            folder = submitted / f"student{number:02d}" / lesson
-            folder.mkdir(parents=True)
-            shutil.copy(PROJECT_ROOT / SOLUTIONS / lesson / f"{lesson}.ipynb", folder)
+            copy = submitted_notebook(submitted, f"student{number:02d}", lesson)
+            copy.parent.mkdir(parents=True)
+            shutil.copy(source_notebook(lesson), copy)
         seconds, full = timed_grading(submitted, out, lesson, jobs, sandbox)
         rerun, _ = timed_grading(submitted, out, lesson, jobs, sandbox)
     return {"lesson": lesson, "students": students, "jobs": jobs, "sandbox": "yes" if sandbox else "no",

@@ -12,12 +12,12 @@ import nbformat
 from nbclient import NotebookClient
 
 from workshop_tools.process_memory import PeakMemory
-from workshop_utils.paths import PROJECT_ROOT, SOLUTIONS, lesson_names
+from workshop_utils.paths import lesson_names, source_notebook
 
 
 def run_once(lesson: str) -> tuple[float, float]:
     """Execute one lesson top to bottom in a fresh kernel: (seconds, peak GB of kernel + Java)."""
-    path = PROJECT_ROOT / SOLUTIONS / lesson / f"{lesson}.ipynb"
+    path = source_notebook(lesson)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})

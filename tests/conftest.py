@@ -1,26 +1,46 @@
-"""Shared fixtures: the data, the lessons' split, and one constrained XGBoost model.
+"""Shared fixtures: the data, the lessons' split, one constrained XGBoost model, the measured
+runs of the solution notebooks, and the one graded class the grading tests share.
 
 Set WORKSHOP_TEST_LESSONS=01_monotonic_xgboost,02_... to test only some lessons' notebooks,
-release sync and grading (the default is every lesson).
+release sync and grading (the default is every lesson; see chosen_lessons.py).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import xgboost as xgb
+from class_submissions import GradedClass, grade_whole_class
+from lesson_runs import FIXTURE, LessonRuns
 
 from workshop_utils import data, monotonic
-from workshop_utils.paths import lesson_names
 from workshop_utils.xgboost_models import fit_xgboost
 
+# Checks the tests run (nbval's lesson runs included: kernels inherit this) record progress in a
+# file of the test session's own, never in the learner's ~/.workshop.
+os.environ["WORKSHOP_PROGRESS_FILE"] = str(Path(tempfile.mkdtemp(prefix="workshop-test-progress-")) / "progress.jsonl")
 
-def lessons_under_test() -> list[str]:
-    """Every lesson, or those named in WORKSHOP_TEST_LESSONS."""
-    chosen = os.environ.get("WORKSHOP_TEST_LESSONS")
-    return [name for name in lesson_names() if not chosen or name in chosen.split(",")]
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Measure the solution notebooks nbval runs, for the ``lesson_runs`` fixture."""
+    config.pluginmanager.register(LessonRuns(), FIXTURE)
+
+
+@pytest.fixture(scope="session")
+def lesson_runs(request: pytest.FixtureRequest) -> dict[str, tuple[float, float]]:
+    """(seconds, peak GB) of each solution notebook nbval ran in full in this session, by lesson;
+    tests using this fixture run after every notebook."""
+    return request.config.pluginmanager.get_plugin(FIXTURE).measured
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
+    """Every grading test's class, graded once (see class_submissions.py)."""
+    return grade_whole_class(tmp_path_factory.mktemp("submitted"), tmp_path_factory.mktemp("graded"))
 
 
 @pytest.fixture(scope="session")

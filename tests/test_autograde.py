@@ -6,6 +6,7 @@ from __future__ import annotations
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from workshop_tools.grading.autograde import failed_cell_notes, grade_submission
+from workshop_tools.grading.grade_cells import autograded_max
 from workshop_tools.safe_execution import KERNEL_DIED, failure_output
 
 LESSON = "01_monotonic_xgboost"
@@ -38,6 +39,6 @@ def test_each_lost_point_and_each_restart_is_explained():
 
 def test_a_missing_notebook_scores_zero_out_of_the_lesson_points(tmp_path):
     result = grade_submission("ann", LESSON, tmp_path / "absent.ipynb", tmp_path / "scratch")
-    assert (result.score, result.max_score) == (0.0, 9.0)
+    assert (result.score, result.max_score) == (0.0, autograded_max(LESSON))
     assert result.notes[0].startswith("no notebook found") and result.feedback_html is None
     assert not (tmp_path / "scratch").exists(), "nbgrader never started"

@@ -17,7 +17,7 @@ def lesson_01() -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
 
 def test_points_are_the_solution_test_cells_points():
     solution = nbformat.read(source_notebook(LESSON), 4)
-    assert autograded_max(LESSON) == sum(cell.metadata.nbgrader.points for cell in graded_code_cells(solution)) == 9.0
+    assert autograded_max(LESSON) == sum(cell.metadata.nbgrader.points for cell in graded_code_cells(solution)) == 11.0
 
 
 def test_both_versions_a_student_may_hold_are_untouched():

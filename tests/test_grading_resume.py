@@ -29,10 +29,10 @@ from workshop_utils.paths import feedback_page, source_notebook, submitted_noteb
 LESSON = "01_monotonic_xgboost"
 WORKSHOP = str(Path(sys.executable).parent / "workshop")
 UNINTERRUPTED = [  # what one uninterrupted run writes for the class below (scores are deterministic)
-    ["ann", LESSON, "9", "9", "yes"],
-    ["bob", LESSON, "7", "9", "yes"],  # every constraint the wrong way: ex1's 2 points lost
-    ["cat", LESSON, "9", "9", "yes"],
-    ["dan", LESSON, "0", "9", "yes"],  # no notebook
+    ["ann", LESSON, "11", "11", "yes"],
+    ["bob", LESSON, "9", "11", "yes"],  # every constraint the wrong way: ex1's 2 points lost
+    ["cat", LESSON, "11", "11", "yes"],
+    ["dan", LESSON, "0", "11", "yes"],  # no notebook
 ]
 
 

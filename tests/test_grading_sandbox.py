@@ -27,11 +27,12 @@ import nbformat
 import psutil
 import pytest
 
+from workshop_tools.grading.grade_cells import autograded_max
 from workshop_tools.sandbox import runtime_paths, sandbox_problem
 from workshop_utils.paths import PROJECT_ROOT, feedback_page, source_notebook, submitted_notebook
 
 LESSON = "01_monotonic_xgboost"
-FULL = 9.0
+FULL = autograded_max(LESSON)
 WORKSHOP = str(Path(sys.executable).parent / "workshop")
 RUN = uuid.uuid4().hex
 COURSE_MARKER = PROJECT_ROOT / f"escaped-{RUN}"
@@ -272,5 +273,5 @@ def test_no_sandbox_grades_and_says_so(tmp_path):
                          env={**os.environ, "PATH": str(tmp_path)})
     assert run.returncode == 0, run.stderr
     assert "WITHOUT the sandbox" in run.stdout
-    assert (tmp_path / "out" / "grades.csv").read_text().splitlines()[1] == f"ann,{LESSON},0,9,no"
+    assert (tmp_path / "out" / "grades.csv").read_text().splitlines()[1] == f"ann,{LESSON},0,{FULL:g},no"
     assert "Graded WITHOUT the sandbox" in feedback_page(tmp_path / "out", "ann", LESSON).read_text()

@@ -8,7 +8,7 @@ import re
 
 import nbformat
 import pytest
-from conftest import lessons_under_test
+from chosen_lessons import lessons_under_test
 
 from workshop_tools.release import release_lessons
 from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, lesson_names, released_notebook, source_notebook

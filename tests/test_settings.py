@@ -4,7 +4,7 @@ solutions, and the command line's defaults are the settings' values."""
 from __future__ import annotations
 
 import nbformat
-from conftest import lessons_under_test
+from chosen_lessons import lessons_under_test
 
 from workshop_tools.cli import parser
 from workshop_tools.settings import CODE_STUB, DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT, TEXT_STUB

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from browser import browser, npm, watch
-from conftest import lessons_under_test
+from chosen_lessons import lessons_under_test
 
 from workshop_tools import slides
 from workshop_tools.settings import CODE_STUB
