@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 
 from workshop_tools.grading import worker
+from workshop_tools.grading.grade_cells import autograded_max
 
 LESSON = "01_monotonic_xgboost"
 
@@ -21,7 +22,7 @@ def test_main_prints_the_result(tmp_path, capsys):
     command = worker.worker_command("ann", LESSON, tmp_path / "absent.ipynb", 90, "2G", tmp_path / "scratch")
     worker.main(command[3:])
     result = worker.read_result("some log line\n" + capsys.readouterr().out)
-    assert (result.student, result.score, result.max_score, result.feedback_html) == ("ann", 0.0, 9.0, None)
+    assert (result.student, result.score, result.max_score, result.feedback_html) == ("ann", 0.0, autograded_max(LESSON), None)
     assert list(tmp_path.iterdir()) == [], "nothing written outside the scratch folder"
 
 

@@ -40,7 +40,7 @@ from workshop_tools.grading.grades_csv import grades_csv_path, write_grades
 from workshop_tools.grading.progress import ProgressClock
 from workshop_tools.grading.resume import entry_name, load_state, reusable, save_state, state_entry, submission_key
 from workshop_tools.grading.run_lock import run_lock
-from workshop_tools.grading.submissions import extra_files_note, find_submissions
+from workshop_tools.grading.submissions import extra_files_note, find_submissions, read_submission
 from workshop_tools.grading.worker import read_result, worker_command
 from workshop_tools.settings import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
 from workshop_utils.memory_sizes import parse_size
@@ -122,6 +122,9 @@ class ClassGrader:
     def grade(self, student: str, lesson: str, notebook: Path) -> GradeResult:
         """Grade one submission in a fresh scratch folder; write its feedback page."""
         maximum = autograded_max(lesson)
+        if not notebook.exists():  # nothing to run: no grading process, no sandbox
+            _, problem = read_submission(notebook)
+            return self.finish(GradeResult(student, lesson, 0.0, maximum, [problem]), notebook)
         scratch = Path(tempfile.mkdtemp(prefix="workshop-grade-"))
         try:
             command = worker_command(student, lesson, stage_notebook(notebook, scratch), self.options.cell_timeout,
@@ -134,13 +137,16 @@ class ClassGrader:
                     self.live.discard(process)
             if self.stopping or process.returncode in STOP_SIGNALS:
                 raise GradingInterrupted
-            result = trusted(printed, student, lesson, maximum, scratch)
-            result.notes += extra_files_note(notebook)
-            result.sandboxed = self.options.sandbox
-            result.feedback_html = str(write_feedback(result, self.out))
-            return result
+            return self.finish(trusted(printed, student, lesson, maximum, scratch), notebook)
         finally:
             remove_scratch(scratch)
+
+    def finish(self, result: GradeResult, notebook: Path) -> GradeResult:
+        """Add the notes on extra files and the sandbox, and write the feedback page."""
+        result.notes += extra_files_note(notebook)
+        result.sandboxed = self.options.sandbox
+        result.feedback_html = str(write_feedback(result, self.out))
+        return result
 
     def grade_all(self, pending: list[tuple[str, str, Path]], jobs: int,
                   finished: Callable[[GradeResult], None]) -> None:
