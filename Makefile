@@ -7,7 +7,7 @@ PORT ?= 8888
 
 .PHONY: system install test lab release slides doctor lock benchmark clean
 
-system:             ## Java 17 for H2O via apt-get (does nothing when a usable Java is there)
+system:             ## Java 17 for H2O and bubblewrap for the grading sandbox, via apt-get (nothing when both are there)
 	@bash scripts/install-system.sh
 
 install: system     ## create .venv from requirements.lock (quick when nothing changed)
