@@ -79,7 +79,7 @@ def test_a_memorised_answer_fails_with_a_message(name, grade_id):
 def test_calling_the_course_helper_fails_with_a_message(name, grade_id):
     exercise = item(name, grade_id)
     assert exercise.helper_answer is not None, "an exercise that forbids helpers shows how one would be used"
-    with pytest.raises(ExerciseFailed, match="calls the course's own helper"):
+    with pytest.raises(ExerciseFailed, match=r"calls the course's own helper|which computes the answer for you"):
         exercise.grade(exercise.helper_answer, **context(name))
 
 

@@ -181,6 +181,19 @@ class Case:
     cases has memorised it."""
 
 
+def used_helper_message(case: str, dotted: str) -> str:
+    """What to say when an answer calls a function the exercise asks the learner to replace.
+
+    >>> used_helper_message("a toy", "sklearn.metrics.r2_score")[:60]
+    'on a toy, your answer calls sklearn.metrics.r2_score, which c'
+    """
+    if dotted.startswith("workshop_utils."):
+        return (f"on {case}, your answer calls the course's own helper ({dotted.removeprefix('workshop_utils.')}); "
+                "this exercise asks you to write the technique yourself, so it earns no points.")
+    return (f"on {case}, your answer calls {dotted}, which computes the answer for you; this exercise asks you to "
+            "write it yourself (with NumPy), so it earns no points.")
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What trying one case gave: passed, or the sentence that says why not."""
@@ -243,12 +256,16 @@ def between_markers(source: str, begin: str, end: str) -> str:
 
 @contextlib.contextmanager
 def helpers_trapped(helpers: Sequence[str], namespace: dict) -> Iterator[None]:
-    """While inside, each named course helper (``"module.function"``) raises ``UsedTheHelper``,
-    wherever the answer reaches it: through its module or a name in the answer's globals."""
+    """While inside, each named function (``"module.function"``: a course helper, or a library
+    function that would do the exercise for the learner) raises ``UsedTheHelper``, wherever the
+    answer reaches it: through its module or a name in the answer's globals."""
     saved: list[tuple[object, str, object]] = []
 
-    def trap(*_: Any, **__: Any) -> Any:
-        raise UsedTheHelper
+    def trap_for(dotted: str) -> Callable[..., Any]:
+        def trap(*_: Any, **__: Any) -> Any:
+            raise UsedTheHelper(dotted)
+
+        return trap
 
     try:
         for dotted in helpers:
@@ -256,6 +273,7 @@ def helpers_trapped(helpers: Sequence[str], namespace: dict) -> Iterator[None]:
             module = importlib.import_module(module_name)
             original = getattr(module, name)
             saved.append((module, name, original))
+            trap = trap_for(dotted)
             setattr(module, name, trap)
             for key, value in list(namespace.items()):
                 if value is original:
@@ -273,8 +291,9 @@ def helpers_trapped(helpers: Sequence[str], namespace: dict) -> Iterator[None]:
 @dataclass
 class Exercise:
     """A code exercise: the learner writes a function; ``check`` tries the visible cases, and
-    ``grade`` every case. ``helpers`` names the course helpers the answer must not call (the
-    technique is what the learner writes)."""
+    ``grade`` every case. ``helpers`` names the functions the answer must not call: the course's
+    helpers, and library functions that would do the exercise (the technique is what the
+    learner writes)."""
 
     lesson: str
     grade_id: str
@@ -297,9 +316,8 @@ class Exercise:
         try:
             with helpers_trapped(self.helpers, namespace):
                 got = answer(*arguments)
-        except UsedTheHelper:
-            return Outcome(False, f"on {case.name}, your answer calls the course's own helper; "
-                                  "this exercise asks you to write the technique yourself, so it earns no points.")
+        except UsedTheHelper as used:
+            return Outcome(False, used_helper_message(case.name, str(used)))
         except NotImplementedError:
             return Outcome(False, "not answered yet: write your code in the cell above, run it, then run this check again.")
         except Exception as error:  # the learner's code failed: say how, in one line

@@ -161,7 +161,7 @@ fidelity = Exercise(
         "`unexplained = np.sum((target - fitted) ** 2)`, `total = np.sum((target - target.mean()) ** 2)`, then "
         "`return float(1 - unexplained / total)`.",
     ],
-    helpers=["workshop_utils.surrogate.fidelity", "workshop_utils.surrogate.fidelity_by_depth"],
+    helpers=["workshop_utils.surrogate.fidelity", "workshop_utils.surrogate.fidelity_by_depth", "sklearn.metrics.r2_score"],
     helper_answer=fidelity_through_helpers,
 )
 

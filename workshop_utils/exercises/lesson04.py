@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import sklearn.metrics
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import r2_score
 from sklearn.metrics.pairwise import rbf_kernel
@@ -330,6 +331,8 @@ weighted_r2 = R2.exercise(
         "`centre = np.sum(weights * y) / np.sum(weights)`; "
         "`return float(1 - np.sum(weights * (y - predicted) ** 2) / np.sum(weights * (y - centre) ** 2))`.",
     ],
+    helpers=["sklearn.metrics.r2_score"],
+    helper_answer=lambda y, predicted, weights: float(sklearn.metrics.r2_score(y, predicted, sample_weight=weights)),
 )
 
 
