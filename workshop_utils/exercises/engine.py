@@ -185,7 +185,7 @@ def used_helper_message(case: str, dotted: str) -> str:
     """What to say when an answer calls a function the exercise asks the learner to replace.
 
     >>> used_helper_message("a toy", "sklearn.metrics.r2_score")[:60]
-    'on a toy, your answer calls sklearn.metrics.r2_score, which c'
+    'on a toy, your answer calls sklearn.metrics.r2_score, which '
     """
     if dotted.startswith("workshop_utils."):
         return (f"on {case}, your answer calls the course's own helper ({dotted.removeprefix('workshop_utils.')}); "
