@@ -239,6 +239,18 @@ def source_cell(lesson: str, grade_id: str) -> str | None:
     return None
 
 
+def revealable(lesson: str, grade_id: str, what: str, instead: str) -> str | None:
+    """The source cell a worked solution or model answer comes from, or None after saying why it
+    cannot be shown (switched off for a graded class, or the sources are not in this copy)."""
+    if not worked_solutions_on():
+        print(f"{what} are switched off for this class: {instead}.")
+        return None
+    source = source_cell(lesson, grade_id)
+    if source is None:
+        print(f"{what} are not in this copy of the course (solutions/ is not here).")
+    return source
+
+
 def between_markers(source: str, begin: str, end: str) -> str:
     """The lines between two nbgrader markers, de-indented."""
     import textwrap
@@ -378,12 +390,8 @@ class Exercise:
 
     def solution(self) -> None:
         """Print the worked solution from the lesson's source, unless worked solutions are off."""
-        if not worked_solutions_on():
-            print("Worked solutions are switched off for this class: ask your instructor.")
-            return
-        source = source_cell(self.lesson, self.grade_id)
+        source = revealable(self.lesson, self.grade_id, "Worked solutions", "ask your instructor")
         if source is None:
-            print("The worked solution is not in this copy of the course (solutions/ is not here).")
             return
         print(f"Worked solution for {self.title}:\n\n{between_markers(source, 'BEGIN SOLUTION', 'END SOLUTION')}")
 
@@ -451,12 +459,8 @@ class Written:
 
     def model_answer(self) -> None:
         """Print the model answer, unless worked solutions are off."""
-        if not worked_solutions_on():
-            print("Model answers are switched off for this class: your instructor grades this question.")
-            return
-        source = source_cell(self.lesson, self.grade_id)
+        source = revealable(self.lesson, self.grade_id, "Model answers", "your instructor grades this question")
         if source is None:
-            print("The model answer is not in this copy of the course (solutions/ is not here).")
             return
         answer = between_markers(source, "BEGIN SOLUTION", "END SOLUTION") or source.split("### BEGIN HIDDEN TESTS")[0]
         print(f"A model answer for {self.title} (yours may differ and still earn full marks):\n\n{answer.strip()}")
