@@ -1,4 +1,5 @@
-"""Headless Chromium for the browser tests (slides and JupyterLab), shared by both.
+"""Headless Chromium for the browser tests (slides, JupyterLab, the formgrader), shared by all, and
+the Jupyter server those tests start, wait for and stop.
 
 Chromium comes from Debian (`/usr/bin/chromium`), never from playwright's own download: when
 it is missing and we are root on a Debian-like machine with apt-get (as on a fresh CI machine),
@@ -9,15 +10,23 @@ it shows needs no network.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import signal
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psutil
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,3 +125,77 @@ def watch(page) -> list[str]:
             if msg.type == "error" else None)
     page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} ({req.failure})"))
     return problems
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab server."""
+
+    base: str
+    token: str
+    proc: subprocess.Popen
+    log: Path
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def status(url: str, token: str | None = None) -> tuple[int, str]:
+    """HTTP status and Location header of a GET, redirects not followed (0 when nothing answers)."""
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"} if token else {})
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=10) as answer:
+            return answer.status, answer.headers.get("Location", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+    except (urllib.error.URLError, OSError):
+        return 0, ""
+
+
+def stop_server(lab: Lab) -> list[str]:
+    """Shut the server down (kernels first, through its API), then make sure of it; return the
+    processes that had to be killed."""
+    family = []
+    with contextlib.suppress(psutil.NoSuchProcess):
+        family = psutil.Process(lab.proc.pid).children(recursive=True)
+    with contextlib.suppress(urllib.error.URLError, OSError):
+        urllib.request.urlopen(urllib.request.Request(
+            f"{lab.base}/api/shutdown", method="POST", headers={"Authorization": f"token {lab.token}"}), timeout=20)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        lab.proc.wait(timeout=30)
+    left = []
+    if lab.proc.poll() is None:
+        left.append(f"server {lab.proc.pid}")
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(lab.proc.pid, signal.SIGKILL)
+        lab.proc.wait(timeout=10)
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            left.append(f"{process.pid} {' '.join(process.cmdline()[:4])}")
+            process.kill()
+    return left
+
+
+def wait_for_server(server: Lab, timeout: float) -> Lab:
+    """Wait until the server answers an authorised request; fail the test with its log (and stop
+    it) when it ends or does not answer within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    try:
+        while status(f"{server.base}/api/status", server.token)[0] != 200:
+            if server.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Jupyter server did not start:\n{server.log.read_text()[-3000:]}")
+            time.sleep(0.5)
+    except BaseException:
+        stop_server(server)
+        raise
+    return server

@@ -11,27 +11,19 @@ process may be left behind.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
-import psutil
 import pytest
-from browser import browser, watch
+from browser import Lab, browser, free_port, status, stop_server, wait_for_server, watch
 
 from workshop_utils.paths import PROJECT_ROOT
 
@@ -45,16 +37,6 @@ QUIET_SETTINGS = {  # no autosave (the news prompt is left to the learner settin
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 INSTRUCTOR_WORDS = ("Nbgrader", "Formgrader", "Create Assignment", "Course List", "Assignment List")
-
-
-@dataclass
-class Lab:
-    """A running JupyterLab server."""
-
-    base: str
-    token: str
-    proc: subprocess.Popen
-    log: Path
 
 
 def make_lab_command(port: int) -> list[str]:
@@ -79,54 +61,6 @@ def make_lab_environment() -> dict[str, str]:
     return {name: value.strip().replace("$(CURDIR)", str(ROOT)) for name, value in found}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def status(url: str, token: str | None = None) -> tuple[int, str]:
-    """HTTP status and Location header of a GET, redirects not followed (0 when nothing answers)."""
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"} if token else {})
-    try:
-        with urllib.request.build_opener(_NoRedirect).open(request, timeout=10) as answer:
-            return answer.status, answer.headers.get("Location", "")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Location", "")
-    except (urllib.error.URLError, OSError):
-        return 0, ""
-
-
-def _stop(lab: Lab) -> list[str]:
-    """Shut the server down (kernels first, through its API), then make sure of it; return the
-    processes that had to be killed."""
-    family = []
-    with contextlib.suppress(psutil.NoSuchProcess):
-        family = psutil.Process(lab.proc.pid).children(recursive=True)
-    with contextlib.suppress(urllib.error.URLError, OSError):
-        urllib.request.urlopen(urllib.request.Request(
-            f"{lab.base}/api/shutdown", method="POST", headers={"Authorization": f"token {lab.token}"}), timeout=20)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        lab.proc.wait(timeout=30)
-    left = []
-    if lab.proc.poll() is None:
-        left.append(f"server {lab.proc.pid}")
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(lab.proc.pid, signal.SIGKILL)
-        lab.proc.wait(timeout=10)
-    _, alive = psutil.wait_procs(family, timeout=10)
-    for process in alive:
-        with contextlib.suppress(psutil.Error):
-            left.append(f"{process.pid} {' '.join(process.cmdline()[:4])}")
-            process.kill()
-    return left
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory):
     """`make lab` on a copy of the released lesson, with a known token; stopped afterwards."""
@@ -149,18 +83,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
     with log.open("w") as out:
         proc = subprocess.Popen(make_lab_command(port), cwd=course, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-    server = Lab(f"http://127.0.0.1:{port}", token, proc, log)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while status(f"{server.base}/api/status", token)[0] != 200:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"jupyter lab did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-    except BaseException:
-        _stop(server)
-        raise
+    server = wait_for_server(Lab(f"http://127.0.0.1:{port}", token, proc, log), START_TIMEOUT_S)
     yield server
-    left = _stop(server)
+    left = stop_server(server)
     assert not left, f"processes outlived the server and were killed: {left}"
 
 

@@ -1,5 +1,5 @@
-"""The `workshop` command for instructors and learners: doctor, release, grade, check, progress,
-slides.
+"""The `workshop` command for instructors and learners: doctor, release, grade, formgrade, grades,
+check, progress, slides.
 
 Example:
     $ workshop doctor
@@ -52,6 +52,33 @@ def check(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(report(result))
+    return 0
+
+
+def formgrade(args: argparse.Namespace) -> int:
+    """Grade written answers by hand in nbgrader's formgrader."""
+    from workshop_tools.class_gradebook.formgrade import run_formgrader
+
+    try:
+        return run_formgrader(Path(args.out), args.port)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def grades(args: argparse.Namespace) -> int:
+    """Final grades, the Canvas export and feedback with the instructor's points and comments."""
+    from workshop_tools.class_gradebook.final_grades import finish_grades
+
+    try:
+        report = finish_grades(Path(args.out))
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {report.grades_csv} and {report.canvas_csv}; {len(report.feedback)} feedback page(s) rewritten")
+    if report.still_to_grade:
+        print(f"{len(report.still_to_grade)} submission(s) with written answers still to grade or re-check: "
+              + ", ".join(report.still_to_grade))
     return 0
 
 
@@ -153,6 +180,13 @@ def parser() -> argparse.ArgumentParser:
     limits(che)
     che.set_defaults(run=check)
     commands.add_parser("progress", help="every lesson and exercise: done, tried or not tried").set_defaults(run=progress)
+    fgr = commands.add_parser("formgrade", help="grade written answers by hand: JupyterLab with nbgrader's formgrader")
+    fgr.add_argument("out", nargs="?", default="graded", help="the output folder of `workshop grade` (default: graded)")
+    fgr.add_argument("--port", type=int, default=8890, help="port on 127.0.0.1 (default 8890)")
+    fgr.set_defaults(run=formgrade)
+    fin = commands.add_parser("grades", help="final grades.csv, canvas.csv and feedback after hand grading")
+    fin.add_argument("out", nargs="?", default="graded", help="the output folder of `workshop grade` (default: graded)")
+    fin.set_defaults(run=grades)
     sli = commands.add_parser("slides", help="export lessons as offline reveal.js decks (needs npm once)")
     sli.add_argument("--out", default="slides", help="folder for the decks (default: slides)")
     sli.add_argument("--lesson", action="append", help="only this lesson (repeatable)")

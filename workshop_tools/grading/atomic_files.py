@@ -19,6 +19,7 @@ from pathlib import Path
 def write_atomically(path: Path, text: str) -> Path:
     """Replace ``path`` with ``text`` in one step (readers see the old file or the new one)."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
         with open(descriptor, "w", newline="", encoding="utf-8") as handle:

@@ -102,8 +102,9 @@ def trusted(result: GradeResult, student: str, lesson: str, maximum: float, scra
     student and lesson graded, a score between 0 and the lesson's points, text notes, and a
     feedback page only when it is a file inside ``scratch``.
 
-    >>> trusted(GradeResult("bob", "02_y", 99.0, 99.0, ["n"], "/etc/shadow"), "ann", "01_x", 9.0, Path("/tmp/s"))
-    GradeResult(student='ann', assignment='01_x', score=9.0, max_score=9.0, notes=['n'], feedback_html=None, sandboxed=True, cells={})
+    >>> safe = trusted(GradeResult("bob", "02_y", 99.0, 99.0, ["n"], "/etc/shadow"), "ann", "01_x", 9.0, Path("/tmp/s"))
+    >>> safe.student, safe.assignment, safe.score, safe.notes, safe.feedback_html
+    ('ann', '01_x', 9.0, ['n'], None)
     """
     try:
         score = min(max(float(result.score), 0.0), maximum)

@@ -2,8 +2,9 @@
 a grading process to the pool).
 
 Example:
-    >>> GradeResult("ann", "01_x", 9.0, 9.0)
-    GradeResult(student='ann', assignment='01_x', score=9.0, max_score=9.0, notes=[], feedback_html=None, sandboxed=True, cells={})
+    >>> result = GradeResult("ann", "01_x", 9.0, 9.0)
+    >>> result.student, result.score, result.max_score, result.notes, result.sandboxed
+    ('ann', 9.0, 9.0, [], True)
 """
 
 from __future__ import annotations
@@ -25,3 +26,5 @@ class GradeResult:
     sandboxed: bool = True
     cells: dict[str, list[float]] = field(default_factory=dict)
     """Each autograded cell's [score, points], by grade id (what `workshop check` prints)."""
+    autograded_notebook: str | None = None
+    """The notebook nbgrader graded, kept in the output folder for the class gradebook."""

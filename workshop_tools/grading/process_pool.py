@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import subprocess
 import tempfile
@@ -25,6 +26,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from workshop_tools.class_gradebook.course import prepare_class_course
+from workshop_tools.class_gradebook.recording import record_autograded
+from workshop_tools.grading.atomic_files import write_atomically
+from workshop_tools.grading.autograde import STUDENT_ID
 from workshop_tools.grading.contained import (
     grading_command,
     grading_environment,
@@ -41,7 +46,8 @@ from workshop_tools.grading.progress import ProgressClock
 from workshop_tools.grading.resume import entry_name, load_state, reusable, save_state, state_entry, submission_key
 from workshop_tools.grading.run_lock import run_lock
 from workshop_tools.grading.submissions import extra_files_note, find_submissions, read_submission
-from workshop_tools.grading.worker import read_result, worker_command
+from workshop_tools.grading.worker import COURSE_FOLDER, read_result, worker_command
+from workshop_tools.nbgrader_course import course_file
 from workshop_tools.settings import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
 from workshop_utils.memory_sizes import parse_size
 from workshop_utils.paths import feedback_page
@@ -93,6 +99,26 @@ def wait_for_grade(process: subprocess.Popen, student: str, lesson: str, maximum
     return result
 
 
+AUTOGRADED_FOLDER = ".autograded"
+"""Where, in the output folder, the graded notebooks wait for the class gradebook."""
+
+
+def keep_autograded(scratch: Path, out: Path, student: str, lesson: str) -> str | None:
+    """Copy the notebook nbgrader graded in ``scratch`` to ``OUT/.autograded/<student>/<lesson>.ipynb``
+    for the class gradebook (a regular file only, never a link); its path, or None."""
+    graded = course_file(scratch / COURSE_FOLDER, "autograded", lesson, STUDENT_ID)
+    if not graded.is_file() or graded.is_symlink():
+        return None
+    kept = out / AUTOGRADED_FOLDER / student / f"{lesson}.ipynb"
+    write_atomically(kept, graded.read_text(errors="replace"))
+    return str(kept)
+
+
+def content_hash(notebook: Path) -> str:
+    """SHA-256 of a submission's bytes, or "missing"."""
+    return hashlib.sha256(notebook.read_bytes()).hexdigest() if notebook.is_file() else "missing"
+
+
 class ClassGrader:
     """Grades submissions in threads, one grading process each, and stops them all at once."""
 
@@ -137,7 +163,9 @@ class ClassGrader:
                     self.live.discard(process)
             if self.stopping or process.returncode in STOP_SIGNALS:
                 raise GradingInterrupted
-            return self.finish(trusted(printed, student, lesson, maximum, scratch), notebook)
+            result = trusted(printed, student, lesson, maximum, scratch)
+            result.autograded_notebook = keep_autograded(scratch, self.out, student, lesson)
+            return self.finish(result, notebook)
         finally:
             remove_scratch(scratch)
 
@@ -210,10 +238,18 @@ def _grade_found(found: list[tuple[str, str, Path]], grader: ClassGrader, jobs: 
     def finished(result: GradeResult) -> None:
         name = entry_name(result.student, result.assignment)
         done[name] = result
+        notebook = next(path for student, lesson, path in found if (student, lesson) == (result.student, result.assignment))
+        changed = record_autograded(out, result.student, result.assignment,
+                                    Path(result.autograded_notebook) if result.autograded_notebook else None,
+                                    content_hash(notebook), result.notes, notebook)
         entries[name] = state_entry(keys[name], result)
         save_state(out, entries)
         say(clock.line(result))
+        if changed:
+            say(changed)
 
+    if pending:
+        prepare_class_course(out, sorted({lesson for _, lesson, _ in pending}))
     grader.grade_all(pending, jobs, finished)
     results = sorted(done.values(), key=lambda r: (r.student, r.assignment))
     write_grades(results, out)
