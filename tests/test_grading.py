@@ -54,3 +54,23 @@ def test_grading_processes_let_openmp_threads_sleep_and_know_they_are_grading(mo
     env = grading_environment()
     assert env["OMP_WAIT_POLICY"] == "PASSIVE" and env["WORKSHOP_GRADING"] == "1"
     assert env["PATH"] == os.environ["PATH"]
+
+
+def test_the_class_gradebook_holds_every_student_and_lesson_with_its_autograded_score(graded_class: GradedClass):
+    """The output folder holds one nbgrader course the formgrader opens: one gradebook with every
+    student and lesson, the graded notebooks in nbgrader's layout, the autograded points recorded."""
+    from nbgrader.api import Gradebook
+
+    from workshop_tools.class_gradebook.course import class_course
+    from workshop_tools.nbgrader_course import course_file, gradebook_url
+    from workshop_tools.settings import COURSE_ID
+
+    course = class_course(graded_class.out)
+    with Gradebook(gradebook_url(course), COURSE_ID) as book:
+        for row in graded_class.rows:
+            submission = book.find_submission(row["assignment"], row["student"])
+            recorded = sum(grade.score or 0.0 for notebook in submission.notebooks for grade in notebook.grades
+                           if grade.cell.cell_type == "code")
+            assert recorded == float(row["score"]), (row, recorded)
+            if graded_class.expected[row["student"], row["assignment"]] > 0:
+                assert course_file(course, "autograded", row["assignment"], row["student"]).exists()
