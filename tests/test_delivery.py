@@ -670,8 +670,10 @@ BUILD_ENV = {"PIP_CERT": "/etc/ssl/certs/ca-certificates.crt"}
 """Build-time only (like `docker build --build-arg`): pip trusts the machine's CA bundle, which
 tests/chroot.py copies in, so a build behind an intercepting proxy can reach PyPI."""
 OFFLINE_LESSON = "03_disparate_impact_analysis"  # the quickest lesson that starts H2O
-GRADE_OPTIONS: list[str] = []
-"""Extra options for `workshop grade` in the image."""
+GRADE_OPTIONS = ["--no-sandbox"]
+"""`workshop grade` in the image runs without the sandbox: the image's learner is an unprivileged
+user in a container, where bubblewrap may not make namespaces (Docker's default seccomp profile
+refuses them). Instructors grade a class on their own machine, where the sandbox works."""
 
 
 def _expand(value: str, env: dict[str, str]) -> str:
