@@ -97,3 +97,10 @@ class LessonRuns:
             if watch.ran == watch.cells:
                 self.measured[watch.lesson] = (watch.finished - watch.started, watch.memory.peak / 1e9)
         return (yield)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """A line per lesson nbval ran in full: its run time and peak memory (kernel and Java)."""
+        if self.measured:
+            terminalreporter.section("lesson runs measured during nbval")
+            for lesson, (seconds, peak_gb) in sorted(self.measured.items()):
+                terminalreporter.write_line(f"{lesson}: {seconds:.1f} s, peak {peak_gb:.2f} GB")
