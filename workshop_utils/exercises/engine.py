@@ -42,7 +42,7 @@ import pandas as pd
 from workshop_utils.exercises import progress as progress_log
 from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, source_notebook
 
-__all__ = ["Case", "Exercise", "ExerciseFailed", "Question", "Written", "close", "equal", "worked_solutions_on"]
+__all__ = ["Case", "Exercise", "ExerciseFailed", "Question", "ScoresOnce", "Written", "close", "equal", "worked_solutions_on"]
 
 SOLUTIONS_SETTING = "WORKSHOP_WORKED_SOLUTIONS"
 """Environment variable that switches worked solutions off ("off") or on ("on"); it wins over
@@ -159,6 +159,25 @@ def shown(value: Any, limit: int = 90) -> str:
     else:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ScoresOnce:
+    """A toy model's ``predict`` function that answers one call only, for exercises that ask to
+    score every copy of a row in one call: a second call raises with ``advice`` on how to do it.
+
+    >>> predict = ScoresOnce(lambda frame: frame["a"] * 2, "score all the copies in one frame")
+    >>> predict(pd.DataFrame({"a": [1.0, 2.0]})).tolist()
+    [2.0, 4.0]
+    """
+
+    def __init__(self, score: Callable[[pd.DataFrame], Any], advice: str) -> None:
+        self.score, self.advice, self.calls = score, advice, 0
+
+    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
+        self.calls += 1
+        if self.calls > 1:
+            raise RuntimeError(f"predict was called more than once; {self.advice}")
+        return np.asarray(self.score(frame), dtype=float)
 
 
 @dataclass(frozen=True)

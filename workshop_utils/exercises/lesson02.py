@@ -10,7 +10,7 @@ synthetic contribution tables.
 Example:
     >>> fidelity.title, len(fidelity.hints) >= 2
     ('Fidelity by hand', True)
-    >>> toy_loco(OneCallPredict(), pd.DataFrame({"a": [2.0], "b": [1.0]}), ["a", "b"]).round(2).tolist()
+    >>> toy_loco(one_call_toy(), pd.DataFrame({"a": [2.0], "b": [1.0]}), ["a", "b"]).round(2).tolist()
     [0.2, 0.3]
 """
 
@@ -26,7 +26,7 @@ from sklearn.metrics import r2_score
 
 from workshop_utils import SEED, loco, surrogate
 from workshop_utils.data import MODEL_INPUTS
-from workshop_utils.exercises.engine import Case, Compare, Exercise, Question, Written, close, shown
+from workshop_utils.exercises.engine import Case, Compare, Exercise, Question, ScoresOnce, Written, close, shown
 
 __all__ = ["EXERCISES", "LESSON", "agreement", "fidelity", "loco_row", "q_fidelity", "q_missing", "reasons", "written"]
 
@@ -173,23 +173,20 @@ TOY_MISSING = {"a": 0.0, "b": 2.0, "c": 4.0}
 """The toy model: a weighted sum of the inputs, where a missing input counts as this value."""
 
 
-class OneCallPredict:
+def toy_score(frame: pd.DataFrame) -> np.ndarray:
+    """The toy model: a weighted sum of the inputs, a missing input counted as ``TOY_MISSING``."""
+    return np.asarray(sum(weight * frame[name].astype(float).fillna(TOY_MISSING[name])
+                          for name, weight in TOY_WEIGHTS.items()), dtype=float)
+
+
+def one_call_toy() -> ScoresOnce:
     """The toy model as a ``predict`` function that answers one call only: a second call means
     the answer scored its copies one by one."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
-        self.calls += 1
-        if self.calls > 1:
-            raise RuntimeError("predict was called more than once; stack the row and all its blanked copies "
-                               "in one frame and score that frame with a single call")
-        terms = [weight * frame[name].astype(float).fillna(TOY_MISSING[name]) for name, weight in TOY_WEIGHTS.items()]
-        return np.asarray(sum(terms), dtype=float)
+    return ScoresOnce(toy_score, "stack the row and all its blanked copies in one frame and score that frame "
+                                 "with a single call")
 
 
-def toy_loco(predict: OneCallPredict, row: pd.DataFrame, inputs: Sequence[str]) -> pd.Series:
+def toy_loco(predict: ScoresOnce, row: pd.DataFrame, inputs: Sequence[str]) -> pd.Series:
     """The toy model's LOCO in closed form: weight × (value - the value missing counts as)."""
     return pd.Series({name: TOY_WEIGHTS[name] * (float(row[name].iloc[0]) - TOY_MISSING[name]) for name in inputs},
                      dtype=float)
@@ -197,7 +194,7 @@ def toy_loco(predict: OneCallPredict, row: pd.DataFrame, inputs: Sequence[str]) 
 
 def toy_row(_: Mapping[str, Any], inputs: Sequence[str] = ("a", "b")) -> tuple:
     """A fresh toy model, one customer (a = 2, b = 1, c = 10, index label 7) and ``inputs``."""
-    return OneCallPredict(), pd.DataFrame({"a": [2.0], "b": [1.0], "c": [10.0]}, index=[7]), list(inputs)
+    return one_call_toy(), pd.DataFrame({"a": [2.0], "b": [1.0], "c": [10.0]}, index=[7]), list(inputs)
 
 
 def masked_scores(predict: Callable[[pd.DataFrame], Any], row: pd.DataFrame, inputs: Sequence[str]) -> pd.Series:

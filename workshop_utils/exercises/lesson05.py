@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from workshop_utils import SEED, sensitivity
 from workshop_utils import residuals as residual_analysis
 from workshop_utils.data import MODEL_INPUTS
-from workshop_utils.exercises.engine import Case, Exercise, Question, Written, close, shown
+from workshop_utils.exercises.engine import Case, Exercise, Question, ScoresOnce, Written, close, shown
 
 __all__ = ["EXERCISES", "LESSON", "delay", "flips", "q_missing", "q_residual", "residuals", "sweep", "written"]
 
@@ -319,18 +319,10 @@ def sklearn_sweep(predict: Callable[[pd.DataFrame], Any], row: pd.Series, featur
     return LIBRARY_SWEEPS[key][1].copy()
 
 
-class ScoresOnce:
+def sweep_toy() -> ScoresOnce:
     """A toy model, 0.1·a + b, that scores only one frame: a second call is an error."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
-        self.calls += 1
-        if self.calls > 1:
-            raise RuntimeError("this model may be called only once per sweep: put all the copies of the row "
-                               "in one frame and call predict once")
-        return (0.1 * frame["a"] + frame["b"]).to_numpy(dtype=float)
+    return ScoresOnce(lambda frame: 0.1 * frame["a"] + frame["b"],
+                      "this model may be called only once per sweep: put all the copies of the row in one frame")
 
 
 def linear_sweep(predict: ScoresOnce, row: pd.Series, feature: str, values: Sequence[float]) -> np.ndarray:
@@ -362,7 +354,7 @@ def customer_case(name: str, position: int, feature: str, values: Sequence[float
 
 def toy_case(name: str, values: Sequence[float]) -> Case:
     """A case on the toy model that scores one frame only."""
-    return Case(name, lambda c: (ScoresOnce(), pd.Series({"a": 1.0, "b": 2.0}), "a", list(values)),
+    return Case(name, lambda c: (sweep_toy(), pd.Series({"a": 1.0, "b": 2.0}), "a", list(values)),
                 linear_sweep, close(1e-9), diagnose_sweep)
 
 
