@@ -434,6 +434,30 @@ class Question:
     explanation: str = ""
     record: bool = True
 
+    @classmethod
+    def choice(cls, lesson: str, grade_id: str, title: str, text: str) -> Question:
+        """A multiple-choice question from a block of lines ``(x) sentence``: the first is the right
+        choice and why it is right, each other a wrong choice and why it is wrong (a line that
+        does not open with a letter goes on the sentence before it).
+
+        >>> q = Question.choice("demo", "q1", "Pick", '''
+        ... (b) b is right,
+        ...     because.
+        ... (a) a is the opposite.
+        ... ''')
+        >>> q.answer, q.explanation, q.why_not
+        ('b', 'b is right, because.', {'a': 'a is the opposite.'})
+        """
+        entries: list[list[str]] = []
+        for line in text.strip().splitlines():
+            stripped = line.strip()
+            if len(stripped) > 3 and stripped[0] == "(" and stripped[2] == ")":
+                entries.append([stripped[1].lower(), stripped[3:].strip()])
+            elif stripped and entries:
+                entries[-1][1] += " " + stripped
+        (answer, explanation), *wrong = entries
+        return cls(lesson, grade_id, title, answer, dict(wrong), explanation=explanation)
+
     def judge(self, given: Any) -> Outcome:
         """Whether ``given`` is right, and what to say."""
         if given is None:

@@ -274,27 +274,22 @@ reasons = Exercise(
 
 # -- concept questions and the written question -----------------------------------------------------
 
-q_constraint = Question(
-    LESSON, "q1_constraint", "What a -1 constraint on LIMIT_BAL promises", "b",
-    why_not={
-        "a": "a constraint limits the direction of the effect, not its size; a higher limit can still lower the risk a lot.",
-        "c": "the constraint holds for every customer, not only on average: each ICE curve obeys it too.",
-        "d": "constraints are about the model's response to an input; the data's correlation chose the sign.",
-    },
-    explanation="a -1 constraint means that raising LIMIT_BAL, all else equal, never raises the predicted risk, "
-                "for every customer.",
-)
+q_constraint = Question.choice(LESSON, "q1_constraint", "What a -1 constraint on LIMIT_BAL promises", """
+(b) a -1 constraint means that raising LIMIT_BAL, all else equal, never raises the predicted risk, for every
+    customer.
+(a) a constraint limits the direction of the effect, not its size; a higher limit can still lower the risk a
+    lot.
+(c) the constraint holds for every customer, not only on average: each ICE curve obeys it too.
+(d) constraints are about the model's response to an input; the data's correlation chose the sign.
+""")
 
-q_ice = Question(
-    LESSON, "q2_ice", "What ICE curves add to partial dependence", "c",
-    why_not={
-        "a": "ICE curves use the same model and grid; they do not refit anything.",
-        "b": "partial dependence is the average of the ICE curves, so they agree on average by construction.",
-        "d": "ICE curves are computed on real rows, like partial dependence; they are not a confidence band.",
-    },
-    explanation="one curve per customer shows whether the average (partial dependence) hides customers who "
-                "respond differently, such as interactions.",
-)
+q_ice = Question.choice(LESSON, "q2_ice", "What ICE curves add to partial dependence", """
+(c) one curve per customer shows whether the average (partial dependence) hides customers who respond
+    differently, such as interactions.
+(a) ICE curves use the same model and grid; they do not refit anything.
+(b) partial dependence is the average of the ICE curves, so they agree on average by construction.
+(d) ICE curves are computed on real rows, like partial dependence; they are not a confidence band.
+""")
 
 written = Written(LESSON, "ex5_written", "Why constrain a credit model?")
 

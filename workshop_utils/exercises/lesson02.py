@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -343,9 +344,8 @@ def random_contributions(rows: int = 50, columns: int = 6) -> pd.DataFrame:
     return pd.DataFrame(values, index=[f"customer {n}" for n in range(rows)], columns=[f"input_{n}" for n in range(columns)])
 
 
-def reasons_case(name: str, build: Callable[[Mapping[str, Any]], tuple], lesson_result: bool = False) -> Case:
-    """A case of the reason-code exercise, judged against the NumPy reference."""
-    return Case(name, build, ranked_positive, same_table, diagnose_reasons, lesson_result)
+reasons_case = functools.partial(Case, expected=ranked_positive, compare=same_table, diagnose=diagnose_reasons)
+"""A case of the reason-code exercise (its name and arguments), judged against the NumPy reference."""
 
 
 reasons = Exercise(
@@ -480,32 +480,25 @@ agreement = Exercise(
 
 # -- concept questions and the written question -----------------------------------------------------
 
-q_fidelity = Question(
-    lesson=LESSON, grade_id="q1_fidelity", title="What a fidelity of R² = 0.852 means", answer="b",
-    explanation="on test rows neither model saw, the tree's output accounts for about 85 % of the variation in the "
-                "GBM's predictions: its splits describe the GBM's main structure, but not every customer.",
-    why_not={
-        "a": "fidelity compares the tree with the GBM's predictions, not with who really defaulted, and R² is not "
-          "a share of customers predicted correctly.",
-        "c": "fidelity says nothing about how good the GBM is; the GBM's own quality is its test AUC (0.785).",
-        "d": "fidelity is about predictions, not importance: the tree agrees with the GBM on the top two inputs only "
-          "and gives zero to every input it does not split on.",
-    },
-)
+q_fidelity = Question.choice(LESSON, "q1_fidelity", "What a fidelity of R² = 0.852 means", """
+(b) on test rows neither model saw, the tree's output accounts for about 85 % of the variation in the GBM's
+    predictions: its splits describe the GBM's main structure, but not every customer.
+(a) fidelity compares the tree with the GBM's predictions, not with who really defaulted, and R² is not a
+    share of customers predicted correctly.
+(c) fidelity says nothing about how good the GBM is; the GBM's own quality is its test AUC (0.785).
+(d) fidelity is about predictions, not importance: the tree agrees with the GBM on the top two inputs only
+    and gives zero to every input it does not split on.
+""")
 
-q_missing = Question(
-    lesson=LESSON, grade_id="q2_missing", title="What LIMIT_BAL as the riskiest customer's top LOCO reason says",
-    answer="c",
-    explanation="LOCO compares the customer as they are with the same customer whose limit is missing, and a "
-                "missing limit goes down the GBM's missing-value branch: the reason depends on that reference point.",
-    why_not={
-        "a": "LOCO explains one customer at a time; one customer's contribution says nothing about every customer.",
-        "b": "nothing was refitted: LOCO here scores the same GBM with the input set to missing, and it is a change "
-          "in one customer's predicted probability, not in AUC.",
-        "d": "LOCO compares the actual value with 'missing', not with a higher or lower value; what changing the "
-          "value would do is what an ICE curve (lesson 1) shows.",
-    },
-)
+q_missing = Question.choice(LESSON, "q2_missing", "What LIMIT_BAL as the riskiest customer's top LOCO reason says", """
+(c) LOCO compares the customer as they are with the same customer whose limit is missing, and a missing
+    limit goes down the GBM's missing-value branch: the reason depends on that reference point.
+(a) LOCO explains one customer at a time; one customer's contribution says nothing about every customer.
+(b) nothing was refitted: LOCO here scores the same GBM with the input set to missing, and it is a change in
+    one customer's predicted probability, not in AUC.
+(d) LOCO compares the actual value with 'missing', not with a higher or lower value; what changing the value
+    would do is what an ICE curve (lesson 1) shows.
+""")
 
 written = Written(LESSON, "ex5_written", "Can you send these reasons to a customer?")
 

@@ -435,31 +435,25 @@ flags = Exercise(
 
 written = Written(LESSON, "ex5_written", "Does passing mean fair?")
 
-q_air = Question(
-    LESSON, "q1_air", "What an AIR of 1.0491 says", "b",
-    explanation="women are predicted not to default 1.0491 times as often as men; inside 0.8 to 1.25, so the "
-                "ratio passes the four-fifths screen.",
-    why_not={
-        "a": "the AIR compares the favourable outcome, being predicted NOT to default; women get it slightly more "
-             "often than men, not the adverse one.",
-        "c": "the four-fifths rule is a screen, not a verdict: error rates, the cutoff and the reference group can "
-             "all tell another story, as sections 7 and 8 show.",
-        "d": "the band runs from 0.8 to 1.25; 1.0491 is well inside it, so nobody is flagged.",
-    },
-)
+q_air = Question.choice(LESSON, "q1_air", "What an AIR of 1.0491 says", """
+(b) women are predicted not to default 1.0491 times as often as men; inside 0.8 to 1.25, so the ratio passes
+    the four-fifths screen.
+(a) the AIR compares the favourable outcome, being predicted NOT to default; women get it slightly more
+    often than men, not the adverse one.
+(c) the four-fifths rule is a screen, not a verdict: error rates, the cutoff and the reference group can all
+    tell another story, as sections 7 and 8 show.
+(d) the band runs from 0.8 to 1.25; 1.0491 is well inside it, so nobody is flagged.
+""")
 
-q_cutoff = Question(
-    LESSON, "q2_cutoff", "Why the youngest customers' AIR collapses at a low cutoff", "b",
-    explanation="at 0.1, 5.6 % of customers under 25 are predicted not to default against 29 % of those aged 35 to "
-                "44: 0.056 / 0.29 is about 0.19, far below 0.8.",
-    why_not={
-        "a": "the same model gives customers under 25 an AIR of 0.851 at a cutoff of 0.2 and 0.194 at 0.1: "
-             "an AIR belongs to a model and a cutoff.",
-        "c": "a lower cutoff predicts default MORE often, so fewer customers get the favourable outcome, and the "
-             "young lose it first.",
-        "d": "the model is the same at every cutoff; only the rule that turns its probabilities into decisions moved.",
-    },
-)
+q_cutoff = Question.choice(LESSON, "q2_cutoff", "Why the youngest customers' AIR collapses at a low cutoff", """
+(b) at 0.1, 5.6 % of customers under 25 are predicted not to default against 29 % of those aged 35 to 44:
+    0.056 / 0.29 is about 0.19, far below 0.8.
+(a) the same model gives customers under 25 an AIR of 0.851 at a cutoff of 0.2 and 0.194 at 0.1: an AIR
+    belongs to a model and a cutoff.
+(c) a lower cutoff predicts default MORE often, so fewer customers get the favourable outcome, and the young
+    lose it first.
+(d) the model is the same at every cutoff; only the rule that turns its probabilities into decisions moved.
+""")
 
 
 def demo_context() -> dict[str, Any]:

@@ -420,34 +420,27 @@ reasons = REASONS.exercise(
 
 # -- concept questions and the written question -----------------------------------------------------
 
-q_width = Question(
-    LESSON, "q1_width", "What a narrower kernel does", "b",
-    why_not={
-        "a": "a narrower kernel makes the weight fall faster with distance, so every row but the customer "
-             "gets a smaller weight, not a larger one.",
-        "c": "the weights do not all shrink by the same factor: far rows lose much more than near ones, "
-             "so the weighted fit, its coefficients and its R² change.",
-        "d": "the width changes only the weights; the sample is drawn the same way, with the same "
-             "impossible rows (they only count less).",
-    },
-    explanation="with a narrower kernel only the rows close to the customer keep much weight: the line "
-                "describes a smaller neighbourhood, but it rests on fewer rows that really count, so its "
-                "coefficients are noisier.",
-)
+q_width = Question.choice(LESSON, "q1_width", "What a narrower kernel does", """
+(b) with a narrower kernel only the rows close to the customer keep much weight: the line describes a
+    smaller neighbourhood, but it rests on fewer rows that really count, so its coefficients are noisier.
+(a) a narrower kernel makes the weight fall faster with distance, so every row but the customer gets a
+    smaller weight, not a larger one.
+(c) the weights do not all shrink by the same factor: far rows lose much more than near ones, so the
+    weighted fit, its coefficients and its R² change.
+(d) the width changes only the weights; the sample is drawn the same way, with the same impossible rows
+    (they only count less).
+""")
 
-q_trust = Question(
-    LESSON, "q2_trust", "What the weighted R² says about the explanation", "c",
-    why_not={
-        "a": "this R² compares the local line with the GBM, not the GBM with what customers did; "
-             "the GBM's own quality is its test AUC (0.78).",
-        "b": "the GBM's 0.69 is the prediction being explained; the local line is an approximation of the "
-             "GBM, not a better estimate of the customer's risk.",
-        "d": "5,000 rows are plenty for 19 coefficients; the fit is poor because the GBM is not linear over "
-             "this wide neighbourhood, and more rows of the same neighbourhood give the same line.",
-    },
-    explanation="the line reproduces less than half of the GBM's weighted variation and misses the very "
-                "prediction it explains, so its slopes are weak evidence of the GBM's reasons.",
-)
+q_trust = Question.choice(LESSON, "q2_trust", "What the weighted R² says about the explanation", """
+(c) the line reproduces less than half of the GBM's weighted variation and misses the very prediction it
+    explains, so its slopes are weak evidence of the GBM's reasons.
+(a) this R² compares the local line with the GBM, not the GBM with what customers did; the GBM's own quality
+    is its test AUC (0.78).
+(b) the GBM's 0.69 is the prediction being explained; the local line is an approximation of the GBM, not a
+    better estimate of the customer's risk.
+(d) 5,000 rows are plenty for 19 coefficients; the fit is poor because the GBM is not linear over this wide
+    neighbourhood, and more rows of the same neighbourhood give the same line.
+""")
 
 written = Written(LESSON, "ex5_written", "Would you send these reasons?")
 

@@ -387,28 +387,22 @@ sweep = Exercise(
 
 # -- concept questions and the written question -----------------------------------------------------
 
-q_residual = Question(
-    LESSON, "q1_residual", "Which customer has the largest residual", "c",
-    why_not={
-        "a": "a defaulter given 0.60 has a residual of -log(0.60) = 0.51: the model leaned the right way.",
-        "b": "a non-defaulter given 0.27 has -log(1 - 0.27) = 0.31: uncertain, but not badly wrong.",
-        "d": "a non-defaulter given 0.80 has -log(0.20) = 1.61: wrong, but less confident than (c).",
-    },
-    explanation="a defaulter given 0.03 has -log(0.03) = 3.51: a confident mistake, like the lesson's worst rows.",
-)
+q_residual = Question.choice(LESSON, "q1_residual", "Which customer has the largest residual", """
+(c) a defaulter given 0.03 has -log(0.03) = 3.51: a confident mistake, like the lesson's worst rows.
+(a) a defaulter given 0.60 has a residual of -log(0.60) = 0.51: the model leaned the right way.
+(b) a non-defaulter given 0.27 has -log(1 - 0.27) = 0.31: uncertain, but not badly wrong.
+(d) a non-defaulter given 0.80 has -log(0.20) = 1.61: wrong, but less confident than (c).
+""")
 
-q_missing = Question(
-    LESSON, "q2_missing", "Why a missing PAY_0 looks safe", "b",
-    why_not={
-        "a": "H2O's GBM does not fill in a mean; the trees route the missing value down a branch at each split.",
-        "c": "no customer in the data has a missing PAY_0, and the newly approved ones default about half the time.",
-        "d": "a tree model cannot drop an input and reweight the others; it scores the same trees, with the missing "
-             "value sent down one branch at each split.",
-    },
-    explanation="with no missing values in training, a missing PAY_0 follows the majority branch at each split, and "
-                "most training customers had no delay: so it is scored much like no delay (the sweep's 'missing' "
-                "column shows it).",
-)
+q_missing = Question.choice(LESSON, "q2_missing", "Why a missing PAY_0 looks safe", """
+(b) with no missing values in training, a missing PAY_0 follows the majority branch at each split, and most
+    training customers had no delay: so it is scored much like no delay (the sweep's 'missing' column shows
+    it).
+(a) H2O's GBM does not fill in a mean; the trees route the missing value down a branch at each split.
+(c) no customer in the data has a missing PAY_0, and the newly approved ones default about half the time.
+(d) a tree model cannot drop an input and reweight the others; it scores the same trees, with the missing
+    value sent down one branch at each split.
+""")
 
 written = Written(LESSON, "ex5_written", "What is wrong with this model?")
 

@@ -301,30 +301,24 @@ decision_change = Exercise(
 
 # -- concept questions ----------------------------------------------------------------------------------
 
-q_aim = Question(
-    LESSON, "q1_aim", "Why aim the search with local Shapley values", "b",
-    explanation="an input the model hardly uses cannot move the probability by 0.10 with a small change; "
-                "local Shapley values point at the inputs that can, customer by customer.",
-    why_not={
-        "a": "the amounts may move too: by half or all of 10 % of themselves (at least NT$1,000), inside the "
-             "training range; the search tried those changes and 148 decisions did flip.",
-        "c": "both searches used the same cutoff and the same budget; only the probed inputs differed.",
-        "d": "the search never leaves the training range, and Shapley values are not what moves a score: the "
-             "model is. The weakest inputs barely move it anywhere.",
-    },
-)
+q_aim = Question.choice(LESSON, "q1_aim", "Why aim the search with local Shapley values", """
+(b) an input the model hardly uses cannot move the probability by 0.10 with a small change; local Shapley
+    values point at the inputs that can, customer by customer.
+(a) the amounts may move too: by half or all of 10 % of themselves (at least NT$1,000), inside the training
+    range; the search tried those changes and 148 decisions did flip.
+(c) both searches used the same cutoff and the same budget; only the probed inputs differed.
+(d) the search never leaves the training range, and Shapley values are not what moves a score: the model is.
+    The weakest inputs barely move it anywhere.
+""")
 
-q_blank = Question(
-    LESSON, "q2_blank", "What the model does with a blank PAY_0", "c",
-    explanation="with no missing values in training, every split sends a blank to its default side, here always "
-                "the high-value side: a blank PAY_0 is scored like a very late payment.",
-    why_not={
-        "a": "XGBoost scores the row anyway; refusing a row is what the guards of section 6 add.",
-        "b": "filling in the training median is the guard's repair, not something the model does by itself.",
-        "d": "a blank is not a zero: if it were, the mean score would barely move, but a blank PAY_0 raised it "
-             "by 0.328.",
-    },
-)
+q_blank = Question.choice(LESSON, "q2_blank", "What the model does with a blank PAY_0", """
+(c) with no missing values in training, every split sends a blank to its default side, here always the
+    high-value side: a blank PAY_0 is scored like a very late payment.
+(a) XGBoost scores the row anyway; refusing a row is what the guards of section 6 add.
+(b) filling in the training median is the guard's repair, not something the model does by itself.
+(d) a blank is not a zero: if it were, the mean score would barely move, but a blank PAY_0 raised it by
+    0.328.
+""")
 
 EXERCISES = [written, best_change, q_aim, q_blank, outside, decision_change]
 """Every exercise of the lesson, in the order the notebook asks them (for ``workshop progress``)."""

@@ -383,31 +383,24 @@ measure = Exercise(
 
 # -- concept questions and the written question -----------------------------------------------------------------
 
-q_residual = Question(
-    LESSON, "q1_residual", "Which prediction costs the most", "c",
-    explanation="a defaulter scored 0.03 costs -log(0.03) = 3.51: a confident miss is the most expensive "
-                "residual, like the worst rows of the lesson.",
-    why_not={
-        "a": "a defaulter scored 0.6 costs -log(0.6) = 0.51: the model leaned the right way.",
-        "b": "a non-defaulter scored 0.3 costs -log(0.7) = 0.36: the model leaned the right way.",
-        "d": "a non-defaulter scored 0.9 costs -log(0.1) = 2.30: a bad miss, but (c) costs more.",
-    },
-)
+q_residual = Question.choice(LESSON, "q1_residual", "Which prediction costs the most", """
+(c) a defaulter scored 0.03 costs -log(0.03) = 3.51: a confident miss is the most expensive residual, like
+    the worst rows of the lesson.
+(a) a defaulter scored 0.6 costs -log(0.6) = 0.51: the model leaned the right way.
+(b) a non-defaulter scored 0.3 costs -log(0.7) = 0.36: the model leaned the right way.
+(d) a non-defaulter scored 0.9 costs -log(0.1) = 2.30: a bad miss, but (c) costs more.
+""")
 
-q_drivers = Question(
-    LESSON, "q2_drivers", "What a positive loss contribution means", "b",
-    explanation="a positive loss contribution means this input's value made this row's prediction worse "
-                "(compared with the background rows): on the worst rows, PAY_0 is what pushed the model the "
-                "wrong way.",
-    why_not={
-        "a": "that is a contribution to the prediction. Raising the risk lowers the loss of a defaulter and "
-             "raises the loss of a non-defaulter, so the sign of a loss contribution depends on the outcome.",
-        "c": "a loss contribution says how the model used the value, not whether the value was recorded "
-             "correctly; the lesson found no data error behind PAY_0.",
-        "d": "on average PAY_0 lowers the loss more than any other input; dropping it would make most "
-             "predictions worse. The fix is to make the model lean on it less, not to remove it.",
-    },
-)
+q_drivers = Question.choice(LESSON, "q2_drivers", "What a positive loss contribution means", """
+(b) a positive loss contribution means this input's value made this row's prediction worse (compared with
+    the background rows): on the worst rows, PAY_0 is what pushed the model the wrong way.
+(a) that is a contribution to the prediction. Raising the risk lowers the loss of a defaulter and raises the
+    loss of a non-defaulter, so the sign of a loss contribution depends on the outcome.
+(c) a loss contribution says how the model used the value, not whether the value was recorded correctly; the
+    lesson found no data error behind PAY_0.
+(d) on average PAY_0 lowers the loss more than any other input; dropping it would make most predictions
+    worse. The fix is to make the model lean on it less, not to remove it.
+""")
 
 written = Written(LESSON, "ex3_written", "Is the model less accurate for men?")
 

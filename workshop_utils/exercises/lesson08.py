@@ -419,33 +419,27 @@ profit = Exercise(
 
 # -- concept questions and the written question -----------------------------------------------------
 
-q_lasso = Question(
-    LESSON, "q1_lasso", "Why the LASSO dropped the older bill amounts", "b",
-    explanation="once this month's bill is in the model, the older bills, which move with it, add almost nothing, "
-                "so the penalty removes them; another sample could keep a different month.",
-    why_not={
-        "a": "on its own an older bill does say something about default; the LASSO drops it because BILL_AMT1 "
-             "already says nearly the same thing (the monthly bills move together).",
-        "c": "the choice is the GLM's: the unconstrained GBM uses all 19 inputs, and among inputs that move "
-             "together the LASSO's pick is somewhat arbitrary.",
-        "d": "a weaker penalty (a larger C) lets more inputs in: the path table keeps 18 inputs at the largest C.",
-    },
-)
+q_lasso = Question.choice(LESSON, "q1_lasso", "Why the LASSO dropped the older bill amounts", """
+(b) once this month's bill is in the model, the older bills, which move with it, add almost nothing, so the
+    penalty removes them; another sample could keep a different month.
+(a) on its own an older bill does say something about default; the LASSO drops it because BILL_AMT1 already
+    says nearly the same thing (the monthly bills move together).
+(c) the choice is the GLM's: the unconstrained GBM uses all 19 inputs, and among inputs that move together
+    the LASSO's pick is somewhat arbitrary.
+(d) a weaker penalty (a larger C) lets more inputs in: the path table keeps 18 inputs at the largest C.
+""")
 
-q_folds = Question(
-    LESSON, "q2_folds", "A gap smaller than the spread over folds", "b",
-    explanation="every model is scored on the same folds, so much of the spread is shared (some folds are harder "
-                "for all); the order holding in all five folds is the evidence that the small gap is real.",
-    why_not={
-        "a": "the spread says how much every model's AUC moves from fold to fold; on identical folds the models "
-             "move together (folds 3 and 4 are the two hardest for all three), so compare them fold by fold: "
-             "the unconstrained GBM wins all five.",
-        "c": "one test split is a single draw, exactly what a fold-to-fold spread of about 0.01 warns about; "
-             "cross-validation scores every pooled row once, with a model that never trained on it.",
-        "d": "five folds give five paired comparisons, and an order that holds in all five is informative; more "
-             "folds would narrow the uncertainty, not make a ranking possible.",
-    },
-)
+q_folds = Question.choice(LESSON, "q2_folds", "A gap smaller than the spread over folds", """
+(b) every model is scored on the same folds, so much of the spread is shared (some folds are harder for
+    all); the order holding in all five folds is the evidence that the small gap is real.
+(a) the spread says how much every model's AUC moves from fold to fold; on identical folds the models move
+    together (folds 3 and 4 are the two hardest for all three), so compare them fold by fold: the
+    unconstrained GBM wins all five.
+(c) one test split is a single draw, exactly what a fold-to-fold spread of about 0.01 warns about;
+    cross-validation scores every pooled row once, with a model that never trained on it.
+(d) five folds give five paired comparisons, and an order that holds in all five is informative; more folds
+    would narrow the uncertainty, not make a ranking possible.
+""")
 
 written = Written(LESSON, "ex5_written", "Your recommendation")
 
