@@ -198,8 +198,8 @@ def test_nothing_is_written_into_the_course_checkout(graded):
 
 
 def test_the_output_holds_only_the_grading(graded):
-    assert sorted(p.name for p in graded["out"].iterdir()) == [".grading-state.json", ".grading.lock", "feedback",
-                                                               "grades.csv"]
+    assert sorted(p.name for p in graded["out"].iterdir()) == [".autograded", ".grading-state.json", ".grading.lock",
+                                                               "course", "feedback", "grades.csv"]
     pages = sorted(p.relative_to(graded["out"]).as_posix() for p in (graded["out"] / "feedback").rglob("*.html"))
     assert pages == sorted(f"feedback/{student}/{LESSON}.html" for student in graded["rows"])
 
