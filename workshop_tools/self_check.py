@@ -53,7 +53,8 @@ def check_notebook(notebook: Path, lesson: str | None = None, sandbox: bool = Tr
         copy.parent.mkdir(parents=True)
         shutil.copyfile(notebook, copy)
         [result] = grade_class(Path(scratch) / "class", Path(scratch) / "graded", [lesson], jobs=1,
-                               cell_timeout=cell_timeout, memory_limit=memory_limit, sandbox=sandbox)
+                               cell_timeout=cell_timeout, memory_limit=memory_limit, sandbox=sandbox,
+                               class_gradebook=False)
     return result
 
 

@@ -195,9 +195,11 @@ class ClassGrader:
 def grade_class(submitted: Path, out: Path, lessons: list[str] | None = None, jobs: int = 1,
                 cell_timeout: int = DEFAULT_CELL_TIMEOUT, memory_limit: str = DEFAULT_MEMORY_LIMIT,
                 job_timeout: float = DEFAULT_JOB_TIMEOUT, progress: Callable[[str], None] | None = None,
-                sandbox: bool = True, regrade: bool = False) -> list[GradeResult]:
+                sandbox: bool = True, regrade: bool = False, class_gradebook: bool = True) -> list[GradeResult]:
     """Grade every submission (``jobs`` at a time) not graded yet into ``out`` (every one with
     ``regrade``), then write ``grades.csv``; ``progress`` gets a line per graded submission.
+    ``class_gradebook`` records each graded notebook in the class course for hand grading
+    (``workshop check``, grading one learner's own notebook, needs none).
     Raises ``SandboxUnavailable`` when ``sandbox`` is on and cannot be made, ``OutputBusy`` when
     another run is writing to ``out``, ``GradingInterrupted`` when a grading process was stopped
     from outside."""
@@ -208,11 +210,11 @@ def grade_class(submitted: Path, out: Path, lessons: list[str] | None = None, jo
     out.mkdir(parents=True, exist_ok=True)
     with run_lock(out):
         return _grade_found(found, ClassGrader(out, [submitted, out], options), jobs, regrade,
-                            progress or (lambda line: None))
+                            progress or (lambda line: None), class_gradebook)
 
 
 def _grade_found(found: list[tuple[str, str, Path]], grader: ClassGrader, jobs: int, regrade: bool,
-                 say: Callable[[str], None]) -> list[GradeResult]:
+                 say: Callable[[str], None], class_gradebook: bool = True) -> list[GradeResult]:
     """Reuse the finished results that still hold, grade the others, write the table."""
     out = grader.out
     earlier = {} if regrade else load_state(out)
@@ -239,16 +241,16 @@ def _grade_found(found: list[tuple[str, str, Path]], grader: ClassGrader, jobs: 
         name = entry_name(result.student, result.assignment)
         done[name] = result
         notebook = next(path for student, lesson, path in found if (student, lesson) == (result.student, result.assignment))
-        changed = record_autograded(out, result.student, result.assignment,
-                                    Path(result.autograded_notebook) if result.autograded_notebook else None,
-                                    content_hash(notebook), result.notes, notebook)
+        changed = class_gradebook and record_autograded(
+            out, result.student, result.assignment, Path(result.autograded_notebook) if result.autograded_notebook else None,
+            content_hash(notebook), result.notes, notebook)
         entries[name] = state_entry(keys[name], result)
         save_state(out, entries)
         say(clock.line(result))
         if changed:
             say(changed)
 
-    if pending:
+    if pending and class_gradebook:
         prepare_class_course(out, sorted({lesson for _, lesson, _ in pending}))
     grader.grade_all(pending, jobs, finished)
     results = sorted(done.values(), key=lambda r: (r.student, r.assignment))
