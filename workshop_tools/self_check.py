@@ -15,12 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import nbformat
-
-from workshop_tools.grading.grade_cells import graded_code_cells
+from workshop_tools.grading.grade_cells import cell_points
 from workshop_tools.grading.grade_result import GradeResult
 from workshop_tools.settings import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT
-from workshop_utils.paths import lesson_names, source_notebook, submitted_notebook
+from workshop_utils.paths import lesson_names, submitted_notebook
 
 LEARNER = "you"
 """The student name the copy is graded under."""
@@ -71,17 +69,14 @@ def report(result: GradeResult) -> str:
     ✗ ex2_pd_test  0/3  Partial dependence by hand: on a toy, expected 2, got 3.
     Score: 2 / 11 autograded points, as `workshop grade` would give (written answers are graded by hand).
     """
-    source = nbformat.read(source_notebook(result.assignment), as_version=4)
     reasons = {note.split(" (", 1)[0]: note.split(": ", 1)[-1].removeprefix("ExerciseFailed: ")
                for note in result.notes if " points): " in note}
-    lines, shown = [], set()
-    for cell in graded_code_cells(source):
-        grade_id = cell.metadata["nbgrader"]["grade_id"]
-        score, points = result.cells.get(grade_id, [0.0, float(cell.metadata["nbgrader"].get("points", 0))])
+    lines, points_by_cell = [], cell_points(result.assignment)
+    for grade_id, points in points_by_cell.items():
+        score, points = result.cells.get(grade_id, [0.0, points])
         mark = "✓" if score >= points else "✗"
         lines.append(f"{mark} {grade_id}  {score:g}/{points:g}" + (f"  {reasons[grade_id]}" if grade_id in reasons else ""))
-        shown.add(grade_id)
-    lines += [f"note: {note}" for note in result.notes if note.split(" (", 1)[0] not in shown]
+    lines += [f"note: {note}" for note in result.notes if note.split(" (", 1)[0] not in points_by_cell]
     lines.append(f"Score: {result.score:g} / {result.max_score:g} autograded points, as `workshop grade` would give "
                  "(written answers are graded by hand).")
     return "\n".join(lines)

@@ -25,12 +25,10 @@ import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import nbformat
-
-from workshop_tools.grading.grade_cells import graded_code_cells
+from workshop_tools.grading.grade_cells import cell_points
 from workshop_tools.grading.grade_result import GradeResult
 from workshop_tools.sandbox import DEFAULT_MAX_FILE_BYTES, passed_env, sandbox_problem, sandboxed
-from workshop_utils.paths import PROJECT_ROOT, source_notebook
+from workshop_utils.paths import PROJECT_ROOT
 
 QUIET_THREADS = {"OMP_WAIT_POLICY": "PASSIVE"}
 """Set for every grading process and its kernel: OpenMP threads (XGBoost's, scikit-learn's) sleep
@@ -127,8 +125,7 @@ def trusted_cells(cells: object, lesson: str) -> dict[str, list[float]]:
     """
     if not isinstance(cells, dict) or not cells:
         return {}
-    points = {cell.metadata["nbgrader"]["grade_id"]: float(cell.metadata["nbgrader"].get("points", 0))
-              for cell in graded_code_cells(nbformat.read(source_notebook(lesson), as_version=4))}
+    points = cell_points(lesson)
     kept: dict[str, list[float]] = {}
     for grade_id, pair in cells.items():
         try:

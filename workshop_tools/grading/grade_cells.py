@@ -27,10 +27,17 @@ def graded_code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.Notebook
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")]
 
 
+def cell_points(lesson: str, root: Path = PROJECT_ROOT) -> dict[str, float]:
+    """Points of each of the lesson's autograded (code test) cells, by grade id, in the lesson's
+    order, read from the solution."""
+    notebook = nbformat.read(source_notebook(lesson, root), as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"]: float(cell.metadata["nbgrader"].get("points", 0))
+            for cell in graded_code_cells(notebook)}
+
+
 def autograded_max(lesson: str, root: Path = PROJECT_ROOT) -> float:
     """Total points of the lesson's autograded (code test) cells, read from the solution."""
-    notebook = nbformat.read(source_notebook(lesson, root), as_version=4)
-    return float(sum(cell.metadata["nbgrader"].get("points", 0) for cell in graded_code_cells(notebook)))
+    return float(sum(cell_points(lesson, root).values()))
 
 
 def autograded_test_sources(notebook: nbformat.NotebookNode) -> dict[str, str]:

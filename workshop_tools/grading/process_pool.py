@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import signal
 import subprocess
 import tempfile
@@ -112,11 +111,6 @@ def keep_autograded(scratch: Path, out: Path, student: str, lesson: str) -> str 
     kept = out / AUTOGRADED_FOLDER / student / f"{lesson}.ipynb"
     write_atomically(kept, graded.read_text(errors="replace"))
     return str(kept)
-
-
-def content_hash(notebook: Path) -> str:
-    """SHA-256 of a submission's bytes, or "missing"."""
-    return hashlib.sha256(notebook.read_bytes()).hexdigest() if notebook.is_file() else "missing"
 
 
 class ClassGrader:
@@ -236,14 +230,14 @@ def _grade_found(found: list[tuple[str, str, Path]], grader: ClassGrader, jobs: 
         grades_csv_path(out).unlink(missing_ok=True)  # out of date until every submission is graded
     save_state(out, entries)
     clock = ProgressClock(total=len(found), done=len(done), to_grade=len(pending))
+    notebooks = {(student, lesson): path for student, lesson, path in found}
 
     def finished(result: GradeResult) -> None:
         name = entry_name(result.student, result.assignment)
         done[name] = result
-        notebook = next(path for student, lesson, path in found if (student, lesson) == (result.student, result.assignment))
         changed = class_gradebook and record_autograded(
             out, result.student, result.assignment, Path(result.autograded_notebook) if result.autograded_notebook else None,
-            content_hash(notebook), result.notes, notebook)
+            keys[name]["notebook"], result.notes, notebooks[result.student, result.assignment])
         entries[name] = state_entry(keys[name], result)
         save_state(out, entries)
         say(clock.line(result))
