@@ -4,8 +4,11 @@ gets a read-only markdown cell right after each written answer with the rubric a
 answer, which the formgrader shows and ``DropGraderNotes`` removes from students' feedback.
 
 Example:
-    >>> print(between("a\\n### BEGIN HIDDEN TESTS\\nrubric\\n### END HIDDEN TESTS", "HIDDEN TESTS"))
-    rubric
+    >>> from nbformat.v4 import new_markdown_cell
+    >>> answer = new_markdown_cell("### BEGIN SOLUTION\\nmodel\\n### END SOLUTION\\n"
+    ...                            "### BEGIN HIDDEN TESTS\\nrubric\\n### END HIDDEN TESTS")
+    >>> print(grader_cell(answer).source.split("\\n\\n")[-2:])
+    ['rubric', '**Model answer.** model']
 """
 
 from __future__ import annotations
@@ -16,20 +19,13 @@ import nbformat
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from workshop_utils.exercises.engine import between_markers
+
 GRADER_ONLY = "workshop_grader_only"
 """Metadata key marking a cell the grader sees and students never do."""
 
 TITLE = "For the grader: rubric"
 
-
-def between(text: str, region: str) -> str:
-    """The lines of ``text`` between ``### BEGIN <region>`` and ``### END <region>`` (empty when
-    there is no such region)."""
-    lines = text.splitlines()
-    begin, end = f"### BEGIN {region}", f"### END {region}"
-    starts = [i for i, line in enumerate(lines) if line.strip() == begin]
-    stops = [i for i, line in enumerate(lines) if line.strip() == end]
-    return "\n".join(lines[starts[0] + 1:stops[0]]).strip() if starts and stops else ""
 
 
 def written_answers(notebook: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
@@ -41,7 +37,8 @@ def written_answers(notebook: nbformat.NotebookNode) -> dict[str, nbformat.Noteb
 def grader_cell(source_answer: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
     """The grader's cell for one written answer of the lesson source: its rubric and model answer
     (None when the source has neither)."""
-    rubric, model = between(source_answer.source, "HIDDEN TESTS"), between(source_answer.source, "SOLUTION")
+    rubric = between_markers(source_answer.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+    model = between_markers(source_answer.source, "BEGIN SOLUTION", "END SOLUTION")
     if not rubric and not model:
         return None
     parts = [f"#### {TITLE}\n*Shown in the formgrader only; never in students' notebooks or feedback.*",

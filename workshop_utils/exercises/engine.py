@@ -31,6 +31,7 @@ import importlib
 import json
 import math
 import os
+import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,8 +273,6 @@ def revealable(lesson: str, grade_id: str, what: str, instead: str) -> str | Non
 
 def between_markers(source: str, begin: str, end: str) -> str:
     """The lines between two nbgrader markers, de-indented."""
-    import textwrap
-
     lines, inside = [], False
     for line in source.splitlines():
         if begin in line:
