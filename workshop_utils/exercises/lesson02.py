@@ -379,17 +379,6 @@ reasons = Exercise(
 
 # -- 4. how often the members agree on the top reason ---------------------------------------------------
 
-class Members(list):
-    """A list of contribution frames that compares frame by frame: the engine's check that an
-    answer left its arguments unchanged compares lists with ``==``, which frames cannot answer."""
-
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, list) and len(self) == len(other)
-                and all(isinstance(b, pd.DataFrame) and a.equals(b) for a, b in zip(self, other)))
-
-    __hash__ = None  # type: ignore[assignment]
-
-
 def unanimous_share(members: Sequence[pd.DataFrame]) -> float:
     """The reference (NumPy): the share of rows whose column of largest value is the same in
     every member (``argmax`` takes the first of equal values, as ``idxmax`` does)."""
@@ -448,7 +437,7 @@ def agreement_case(name: str, members: Callable[[Mapping[str, Any]], list[pd.Dat
                    lesson_result: bool = False) -> Case:
     """A case of the agreement exercise on the ``members`` built from the context, judged
     against the NumPy reference."""
-    return replay_case(name, lambda c: (Members(members(c)),), unanimous_share, close(1e-12), AGREEMENT_MISTAKES,
+    return replay_case(name, lambda c: (list(members(c)),), unanimous_share, close(1e-12), AGREEMENT_MISTAKES,
                        agreement_fallback, lesson_result)
 
 
