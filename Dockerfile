@@ -39,11 +39,11 @@ WORKDIR /home/learner/course
 COPY scripts/install-system.sh scripts/
 RUN bash scripts/install-system.sh
 
-# 2. Python packages from requirements.lock into /opt/venv, and the course package (editable, so
+# 2. Python packages from requirements.lock (the runtime part: no test tools) into /opt/venv, and the course package (editable, so
 #    it is the copy in the course folder). Only the files the install reads are copied first, so
 #    editing lessons or helper modules later does not redo this big layer.
 COPY --chown=learner:learner pyproject.toml requirements.lock README.md ./
-COPY --chown=learner:learner scripts/install.sh scripts/
+COPY --chown=learner:learner scripts/install.sh scripts/install-packages.sh scripts/
 COPY --chown=learner:learner workshop_utils/__init__.py workshop_utils/
 COPY --chown=learner:learner workshop_tools/__init__.py workshop_tools/
 RUN PYTHON=/usr/local/bin/python3.11 bash scripts/install.sh /opt/venv \

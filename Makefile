@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN  := $(VENV)/bin
 PORT ?= 8888
 
-.PHONY: system install test lab release slides doctor lock benchmark clean
+.PHONY: system install install-test test lab release slides doctor lock benchmark clean
 
 system:             ## Java 17 for H2O and bubblewrap for the grading sandbox, via apt-get (nothing when both are there)
 	@bash scripts/install-system.sh
@@ -13,7 +13,10 @@ system:             ## Java 17 for H2O and bubblewrap for the grading sandbox, v
 install: system     ## create .venv from requirements.lock (quick when nothing changed)
 	@scripts/install.sh $(VENV)
 
-test: install       ## the whole test suite: helpers, every lesson, release sync, autograder
+install-test: system  ## .venv with the test tools too, from requirements-test.lock
+	@scripts/install.sh $(VENV) requirements-test.lock
+
+test: install-test  ## the whole test suite: helpers, every lesson, release sync, autograder
 	$(BIN)/python -m pytest
 
 lab: export JUPYTER_CONFIG_PATH := $(CURDIR)/config/learner
@@ -29,12 +32,14 @@ slides: install     ## every lesson as an offline reveal.js deck in slides/ (npm
 doctor: install     ## check Python, Java, memory, data and packages
 	$(BIN)/workshop doctor
 
-benchmark: install  ## time and measure every lesson and the helpers
+benchmark: install   ## time and measure every lesson and the helpers
 	$(BIN)/python -m benchmarks
 
-lock:               ## re-pin requirements.lock from pyproject.toml (needs network)
-	python3 -m pip install --quiet uv && python3 -m uv pip compile pyproject.toml --extra test \
-	    --python-version 3.11 --universal -o requirements.lock
+lock:               ## re-pin requirements.lock (runtime) and requirements-test.lock (runtime + tests) from pyproject.toml (needs network)
+	python3 -m pip install --quiet uv
+	python3 -m uv pip compile pyproject.toml --python-version 3.11 --universal -o requirements.lock
+	python3 -m uv pip compile pyproject.toml --extra test --python-version 3.11 --universal \
+	    -c requirements.lock -o requirements-test.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info slides vendor/node_modules test-artifacts

@@ -24,6 +24,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from importlib import metadata
 from pathlib import Path
 
 import chroot
@@ -359,11 +360,13 @@ def test_no_caches_build_tools_or_cuda_in_the_image():
             assert "--no-cache-dir" in command or env.get("PIP_NO_CACHE_DIR") == "1", command
         if "apt-get install" in command:
             assert "--no-install-recommends" in command and "rm -rf /var/lib/apt/lists" in command, command
-    # scripts/install.sh does the pip installs; it must not keep pip's cache either.
-    pip_lines = [line for line in INSTALL.read_text().splitlines() if re.search(r"-m pip install|pip install", line)]
+    # scripts/install-packages.sh does the pip installs; it must not keep pip's cache either.
+    pip_lines = [line for line in (ROOT / "scripts" / "install-packages.sh").read_text().splitlines()
+                 if re.search(r"-m pip install|pip install", line)]
     assert pip_lines and all("--no-cache-dir" in line for line in pip_lines), pip_lines
     # The lock is CPU-only: no CUDA wheels, XGBoost's CPU build.
-    pinned = {line.split("==")[0].strip().lower() for line in LOCK.read_text().splitlines() if "==" in line}
+    pinned = {line.split("==")[0].strip().lower() for line in LOCK.read_text().splitlines()
+              if "==" in line and not line.startswith((" ", "#")) and "'never'" not in line}
     assert "xgboost-cpu" in pinned and "xgboost" not in pinned
     assert not [p for p in pinned if p.startswith(("nvidia-", "cuda", "torch"))]
 
@@ -509,40 +512,62 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _environment() -> tuple[list[str], list[str], dict]:
+def _environment() -> tuple[list[str], dict]:
     env = yaml.safe_load(ENVIRONMENT.read_text())
     assert isinstance(env, dict), "environment.yml is not a mapping"
     conda = [d for d in env.get("dependencies", []) if isinstance(d, str)]
-    pips = [d["pip"] for d in env.get("dependencies", []) if isinstance(d, dict) and "pip" in d]
-    assert len(pips) == 1, "environment.yml needs exactly one pip section"
-    return conda, [str(p).strip() for p in pips[0]], env
+    return conda, env
 
 
 def test_environment_uses_conda_forge_python_311_and_java_17():
-    conda, _, env = _environment()
+    conda, env = _environment()
     channels = env.get("channels", [])
     assert "conda-forge" in channels and "defaults" not in channels, channels
     specs = {re.split(r"[=<>!~ ]", d, maxsplit=1)[0].lower(): d for d in conda}
     assert re.fullmatch(r"python\s*==?\s*3\.11(\.\*|\.\d+)?", specs.get("python", "")), specs.get("python")
     assert re.fullmatch(r"openjdk\s*==?\s*17(\.\*|\.[\d.]+)?", specs.get("openjdk", "")), specs.get("openjdk")
-    assert "pip" in specs, "conda needs `pip` listed to run the pip section"
+    assert "pip" in specs, "conda needs `pip` listed for postBuild to install the lock"
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'requires-python\s*=\s*">=3\.11,\s*<3\.12"', pyproject), "pyproject and environment.yml disagree on Python"
 
 
-def test_environment_installs_exactly_the_lock_and_the_course_package():
-    conda, pip, _ = _environment()
-    assert "-r requirements.lock" in pip or "--requirement requirements.lock" in pip, pip
-    assert "-e ." in pip or "--editable ." in pip, pip
-    assert LOCK.exists() and (ROOT / "pyproject.toml").exists()
-    pins = _lock_pins()
-    # Anything else named, in conda or pip, must be the lock's own version of it.
-    for spec in conda + [p for p in pip if not p.startswith("-")]:
-        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:==?\s*([^\s;,]+))?", spec)
-        assert match, spec
-        name, version = _norm(match.group(1)), match.group(2)
-        if name in pins:
-            assert version in pins[name], f"environment.yml has {spec}, the lock pins {name}=={sorted(pins[name])}"
+def test_binder_and_conda_install_exactly_the_runtime_lock_and_the_course_package():
+    """environment.yml holds no pip section (pip must not resolve dependencies on its own, or
+    dice-ml would pull in the CUDA xgboost); postBuild installs the runtime lock with --no-deps
+    through the script every other route uses."""
+    conda, env = _environment()
+    assert not [d for d in env.get("dependencies", []) if isinstance(d, dict)], "environment.yml has a pip section"
+    assert {re.split(r"[=<>!~ ]", d, maxsplit=1)[0].lower() for d in conda} == {"python", "openjdk", "pip"}, conda
+    post_build = (ROOT / "postBuild").read_text()
+    assert os.access(ROOT / "postBuild", os.X_OK), "postBuild is not executable"
+    assert re.search(r"scripts/install-packages\.sh\"? python requirements\.lock$", post_build, re.M), post_build
+    packages = (ROOT / "scripts" / "install-packages.sh").read_text()
+    pip_lines = [line for line in packages.splitlines() if "-m pip install" in line]
+    assert len(pip_lines) == 2 and all("--no-deps" in line and "--no-cache-dir" in line for line in pip_lines), pip_lines
+    assert 'bash scripts/install-packages.sh "$venv/bin/python" "$lock"' in INSTALL.read_text()
+
+
+def test_the_test_lock_is_the_runtime_lock_plus_test_tools():
+    """requirements-test.lock pins every runtime package at the runtime lock's version."""
+    def pins(path: Path) -> dict[str, str]:
+        return {_norm(m.group(1)) + (m.group(3) or ""): m.group(2) for line in path.read_text().splitlines()
+                if (m := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)(\s*;.*)?$", line))}
+    runtime, test = pins(LOCK), pins(ROOT / "requirements-test.lock")
+    assert {name: test.get(name) for name in runtime} == runtime
+    assert {"pytest", "nbval", "playwright"} <= {name.split(" ")[0] for name in test} - set(runtime)
+    assert not {"pytest", "nbval", "playwright"} & set(runtime), "test tools in the runtime lock"
+
+
+def test_pip_check_reports_only_the_packages_left_out_on_purpose():
+    """dice-ml asks for `xgboost` (the CUDA build; xgboost-cpu gives the same module) and
+    `lightgbm` (unused): pyproject's [tool.uv] overrides leave both out. Nothing else is broken."""
+    result = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
+    problems = [line for line in result.stdout.splitlines() if line.strip() and "No broken requirements" not in line]
+    left_out = r"dice-ml [\d.]+ requires (xgboost|lightgbm), which is not installed\."
+    unexpected = [line for line in problems if not re.fullmatch(left_out, line)]
+    assert not unexpected, unexpected
+    import xgboost
+    assert metadata.version("xgboost-cpu") == xgboost.__version__
 
 
 def test_binder_reads_the_root_environment_file():
@@ -781,7 +806,7 @@ def test_the_image_builds_step_by_step_and_serves_the_lessons_offline(image, tmp
     root, config = image
     env, workdir, user = config["env"], config["workdir"], config["user"]
     assert user.split(":")[0] != "0", "the image runs as root"
-    assert (root / "opt/venv/.course-installed").exists(), "scripts/install.sh did not finish"
+    assert (root / "opt/venv/.course-installed-requirements.lock").exists(), "scripts/install.sh did not finish"
     lessons = sorted(p.name for p in (root / workdir.lstrip("/") / "notebooks").iterdir())
     assert lessons == sorted(p.name for p in (ROOT / "notebooks").iterdir() if p.is_dir())
     for private in ("tests", ".git", ".venv", "benchmarks"):

@@ -92,16 +92,36 @@ def pinned_versions(lock: Path = LOCK_FILE) -> dict[str, str]:
     return pins
 
 
+def _installed(name: str) -> str | None:
+    """The installed version of a distribution, or None."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def left_out(lock: Path = LOCK_FILE) -> list[str]:
+    """The packages the lock leaves out on purpose (marked ``sys_platform == 'never'`` by the
+    overrides in pyproject.toml), such as the CUDA ``xgboost`` beside ``xgboost-cpu``."""
+    return sorted({canonicalize_name(line.split("==")[0]) for line in lock.read_text().splitlines()
+                   if "==" in line and "'never'" in line and not line.startswith((" ", "#"))})
+
+
 def check_packages(lock: Path = LOCK_FILE) -> Check:
-    """Every package pinned in requirements.lock is installed at its pinned version."""
+    """Every package pinned in requirements.lock is installed at its pinned version, and none it
+    leaves out on purpose is installed."""
     if not lock.exists():
         return Check("Packages", False, f"{lock} is missing", "restore it: git checkout -- requirements.lock")
+    unwanted = [name for name in left_out(lock) if _installed(name)]
+    if unwanted:
+        fix = f"pip uninstall -y {' '.join(unwanted)}"
+        if "xgboost" in unwanted:  # the CUDA wheel overwrote xgboost-cpu's files
+            fix += ", then pip install --force-reinstall --no-deps xgboost-cpu"
+        return Check("Packages", False, f"{', '.join(unwanted)} installed, which the lock leaves out on purpose "
+                     "(see [tool.uv] in pyproject.toml)", fix)
     wrong = []
     for name, wanted in sorted(pinned_versions(lock).items()):
-        try:
-            installed = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            installed = "missing"
+        installed = _installed(name) or "missing"
         if installed != wanted:
             wrong.append(f"{name} {installed} (pinned {wanted})")
     found = "all match requirements.lock" if not wrong else f"{len(wrong)} differ: " + ", ".join(wrong[:5])
