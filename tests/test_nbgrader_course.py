@@ -3,8 +3,13 @@ share their settings, and a throw-away course folder is laid out the way nbgrade
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from traitlets.config.loader import PyFileConfigLoader
 
+from workshop_tools import nbgrader_course
 from workshop_tools.nbgrader_course import course_file, nbgrader_config, shared_config, stage_source
 from workshop_tools.settings import COURSE_ID, DEFAULT_CELL_TIMEOUT
 from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, SOLUTIONS, source_notebook
@@ -38,3 +43,15 @@ def test_course_files_follow_nbgrader_layout(tmp_path):
 def test_staging_copies_the_solution_into_source(tmp_path):
     stage_source(tmp_path, [LESSON])
     assert course_file(tmp_path, "source", LESSON).read_bytes() == source_notebook(LESSON).read_bytes()
+
+
+def test_the_schema_revision_is_the_one_the_alembic_command_reports():
+    """What nbgrader would ask the `alembic heads` command for, ``alembic_head`` reads at once."""
+    import nbgrader.api
+
+    alembic = str(Path(sys.executable).parent / "alembic")
+    with nbgrader.api._temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+        printed = subprocess.check_output([alembic, "-c", ini, "heads"], text=True)
+    assert printed.split()[0] == nbgrader_course.alembic_head()
+    nbgrader_course.use_this_environment()
+    assert nbgrader.api.get_alembic_version is nbgrader_course.alembic_head

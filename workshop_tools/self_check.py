@@ -52,7 +52,7 @@ def check_notebook(notebook: Path, lesson: str | None = None, sandbox: bool = Tr
         shutil.copyfile(notebook, copy)
         [result] = grade_class(Path(scratch) / "class", Path(scratch) / "graded", [lesson], jobs=1,
                                cell_timeout=cell_timeout, memory_limit=memory_limit, sandbox=sandbox,
-                               class_gradebook=False)
+                               class_gradebook=False, feedback=False)
     return result
 
 

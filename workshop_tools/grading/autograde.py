@@ -87,9 +87,10 @@ def autograde_config(work: Path, cell_timeout: int) -> Config:
 
 def grade_submission(student: str, lesson: str, notebook_path: Path, work: Path,
                      cell_timeout: int = DEFAULT_CELL_TIMEOUT, memory_limit: str = DEFAULT_MEMORY_LIMIT,
-                     root: Path = PROJECT_ROOT) -> GradeResult:
+                     root: Path = PROJECT_ROOT, feedback: bool = True) -> GradeResult:
     """Grade one submission inside the scratch folder ``work``, in this process (the pool in
-    ``process_pool`` runs each in a process of its own)."""
+    ``process_pool`` runs each in a process of its own); ``feedback`` has nbgrader write its
+    feedback page too."""
     maximum = autograded_max(lesson, root)
     submitted, problem = read_submission(notebook_path)
     if submitted is None:
@@ -120,7 +121,9 @@ def grade_submission(student: str, lesson: str, notebook_path: Path, work: Path,
     notes += failed_cell_notes(nbformat.read(graded, 4))
     cells = scores_from_gradebook(work, lesson)
     score, max_score = sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())
-    api.generate_feedback(lesson, STUDENT_ID, force=True)
-    feedback = course_file(work, "feedback", lesson, STUDENT_ID, suffix=".html")
-    return GradeResult(student, lesson, score, max_score, notes,
-                       str(feedback) if feedback.exists() else None, cells=cells)
+    page = None
+    if feedback:
+        api.generate_feedback(lesson, STUDENT_ID, force=True)
+        written = course_file(work, "feedback", lesson, STUDENT_ID, suffix=".html")
+        page = str(written) if written.exists() else None
+    return GradeResult(student, lesson, score, max_score, notes, page, cells=cells)

@@ -71,6 +71,7 @@ class GradingOptions:
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     job_timeout: float = DEFAULT_JOB_TIMEOUT
     sandbox: bool = True
+    feedback: bool = True  # each submission's feedback page (not part of the grade)
 
     def scoring(self) -> dict[str, object]:
         """The options a grade depends on (a rerun with other values grades again).
@@ -148,7 +149,7 @@ class ClassGrader:
         scratch = Path(tempfile.mkdtemp(prefix="workshop-grade-"))
         try:
             command = worker_command(student, lesson, stage_notebook(notebook, scratch), self.options.cell_timeout,
-                                     self.options.memory_limit, scratch)
+                                     self.options.memory_limit, scratch, self.options.feedback)
             process = self.start(grading_command(command, scratch, self.hidden, self.options.sandbox))
             try:
                 printed = wait_for_grade(process, student, lesson, maximum, self.options.job_timeout)
@@ -167,7 +168,8 @@ class ClassGrader:
         """Add the notes on extra files and the sandbox, and write the feedback page."""
         result.notes += extra_files_note(notebook)
         result.sandboxed = self.options.sandbox
-        result.feedback_html = str(write_feedback(result, self.out))
+        if self.options.feedback:
+            result.feedback_html = str(write_feedback(result, self.out))
         return result
 
     def grade_all(self, pending: list[tuple[str, str, Path]], jobs: int,
@@ -189,16 +191,17 @@ class ClassGrader:
 def grade_class(submitted: Path, out: Path, lessons: list[str] | None = None, jobs: int = 1,
                 cell_timeout: int = DEFAULT_CELL_TIMEOUT, memory_limit: str = DEFAULT_MEMORY_LIMIT,
                 job_timeout: float = DEFAULT_JOB_TIMEOUT, progress: Callable[[str], None] | None = None,
-                sandbox: bool = True, regrade: bool = False, class_gradebook: bool = True) -> list[GradeResult]:
+                sandbox: bool = True, regrade: bool = False, class_gradebook: bool = True,
+                feedback: bool = True) -> list[GradeResult]:
     """Grade every submission (``jobs`` at a time) not graded yet into ``out`` (every one with
     ``regrade``), then write ``grades.csv``; ``progress`` gets a line per graded submission.
     ``class_gradebook`` records each graded notebook in the class course for hand grading
-    (``workshop check``, grading one learner's own notebook, needs none).
+    (``workshop check``, grading one learner's own notebook, needs none, nor ``feedback`` pages).
     Raises ``SandboxUnavailable`` when ``sandbox`` is on and cannot be made, ``OutputBusy`` when
     another run is writing to ``out``, ``GradingInterrupted`` when a grading process was stopped
     from outside."""
     parse_size(memory_limit, "memory limit")  # a bad value fails now, not in every job
-    options = GradingOptions(cell_timeout, memory_limit, job_timeout, sandbox)
+    options = GradingOptions(cell_timeout, memory_limit, job_timeout, sandbox, feedback)
     submitted, out = Path(submitted).resolve(), Path(out).resolve()
     found = find_submissions(submitted, lessons)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
 """The grading process, one per submission: run as
-``python -m workshop_tools.grading.worker STUDENT LESSON NOTEBOOK CELL_TIMEOUT MEMORY_LIMIT WORK``
+``python -m workshop_tools.grading.worker STUDENT LESSON NOTEBOOK CELL_TIMEOUT MEMORY_LIMIT WORK [--no-feedback]``
 (inside the submission's sandbox, see ``contained``), it grades the notebook in a throw-away
 nbgrader course inside the scratch folder ``WORK`` and prints the ``GradeResult`` as its last
 line of JSON, with ``feedback_html`` the page nbgrader wrote in ``WORK`` (the pool adds the notes
@@ -27,10 +27,15 @@ COURSE_FOLDER = "course"
 """The throw-away nbgrader course's folder inside the scratch folder."""
 
 
+NO_FEEDBACK = "--no-feedback"
+"""The last argument when no feedback page is wanted (``workshop check`` prints its report instead)."""
+
+
 def worker_command(student: str, lesson: str, notebook: Path, cell_timeout: int, memory_limit: str,
-                   work: Path) -> list[str]:
+                   work: Path, feedback: bool = True) -> list[str]:
     """The command line that grades one submission in a process of its own (this module)."""
-    return [sys.executable, "-m", __name__, student, lesson, str(notebook), str(cell_timeout), memory_limit, str(work)]
+    return [sys.executable, "-m", __name__, student, lesson, str(notebook), str(cell_timeout), memory_limit, str(work),
+            *([] if feedback else [NO_FEEDBACK])]
 
 
 def result_line(result: GradeResult) -> str:
@@ -53,9 +58,9 @@ def read_result(stdout: str) -> GradeResult | None:
 
 def main(argv: list[str]) -> None:
     """Grade one submission in a course inside the scratch folder, print the result."""
-    student, lesson, notebook, cell_timeout, memory_limit, work = argv
+    student, lesson, notebook, cell_timeout, memory_limit, work, *rest = argv
     print(result_line(grade_submission(student, lesson, Path(notebook), Path(work) / COURSE_FOLDER,
-                                       int(cell_timeout), memory_limit)))
+                                       int(cell_timeout), memory_limit, feedback=rest != [NO_FEEDBACK])))
 
 
 if __name__ == "__main__":
