@@ -14,6 +14,18 @@ from nbclient import NotebookClient
 from workshop_tools.process_memory import PeakMemory
 from workshop_utils.paths import lesson_names, source_notebook
 
+BUDGET_GB = 3.0
+"""Every lesson's memory budget: kernel and Java together."""
+
+
+def budget_seconds(lesson: str) -> int:
+    """A lesson's time budget, top to bottom: 90 s for the core lessons (01-08), 60 s from 09 on.
+
+    >>> budget_seconds("08_glm_to_gbm"), budget_seconds("09_glass_box_models")
+    (90, 60)
+    """
+    return 90 if int(lesson[:2]) <= 8 else 60
+
 
 def run_once(lesson: str) -> tuple[float, float]:
     """Execute one lesson top to bottom in a fresh kernel: (seconds, peak GB of kernel + Java)."""

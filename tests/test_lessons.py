@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from chosen_lessons import lessons_under_test
 
+from benchmarks.lessons import budget_seconds
 from workshop_tools.release import release_lessons
 from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, lesson_names, released_notebook, source_notebook
 
@@ -122,7 +123,7 @@ def test_readme_lists_every_lesson_with_its_measured_run_time():
     for lesson in lesson_names():
         row = re.search(rf"^\| \d+ \| \[[^]]+\]\(notebooks/{lesson}/{lesson}\.ipynb\) \|.*\| (\d+) s \|$", readme, re.M)
         assert row, f"README's lesson table has no row with a run time for {lesson}"
-        assert int(row.group(1)) <= 90, f"{lesson}: README says it takes over the 90 s budget"
+        assert int(row.group(1)) <= budget_seconds(lesson), f"{lesson}: README says it takes over its budget"
         assert re.search(rf"^\| {lesson} \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", readme, re.M), \
             f"README's measured figures have no row for {lesson}"
 
