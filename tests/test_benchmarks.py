@@ -40,3 +40,16 @@ def test_class_grading_benchmark_runs(lesson_runs):
     measured = lesson_runs.get(lesson)
     row = benchmark_grading(lesson, students=2, jobs=2, lesson_seconds=measured[0] if measured else None)
     assert row["full_marks"] == "2/2" and row["grading_s"] > 0 and row["lesson_run_s"] > 0
+
+
+def test_environment_benchmark_attributes_sizes_to_declared_packages():
+    """What each declared package adds is measured from the installed files; the parts never
+    exceed the whole, and MLServer's own packages are counted (the serving lesson's growth)."""
+    from benchmarks.environment import benchmark_environment
+
+    total, *rows = benchmark_environment()
+    assert total["adds_mb"] > 500 and total["packages"] > 100
+    assert sum(row["adds_mb"] for row in rows) <= total["adds_mb"]
+    grown = {row["package"]: row for row in rows}
+    assert grown["mlserver"]["adds_mb"] > 10 and grown["mlserver"]["packages"] > 5
+    assert grown["h2o"]["adds_mb"] > 100, "h2o's jar alone is over 100 MB"
