@@ -172,7 +172,7 @@ def test_the_progress_table_lists_every_lesson_and_exercise(capsys):
     progress.progress()
     table = capsys.readouterr().out
     assert "✓ Constraints from correlations" in table and "✗ Partial dependence by hand" in table
-    assert "– A monotonicity check" in table and table.strip().splitlines()[-1].startswith("Done: 1 of ")
+    assert "– Material reversals" in table and table.strip().splitlines()[-1].startswith("Done: 1 of ")
 
 
 def test_a_failed_grade_shows_one_sentence_in_a_notebook_kernel():

@@ -14,8 +14,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["adverse_step", "correlations", "is_monotone", "monotone_constraints",
-           "monotone_violations"]
+__all__ = [
+    "adverse_step",
+    "correlations",
+    "is_monotone",
+    "monotone_constraints",
+    "monotone_violations",
+    "reversal_sizes",
+]
 
 
 def correlations(frame: pd.DataFrame, inputs: Sequence[str], target: str) -> pd.Series:
@@ -57,11 +63,25 @@ def is_monotone(values: Sequence[float], direction: int, tolerance: float = 1e-9
 
 
 def monotone_violations(curves: Mapping[str, Sequence[float]],
-                        constraints: Mapping[str, int]) -> list[str]:
-    """Names of the inputs whose curve (e.g. partial dependence) breaks its constraint.
+                        constraints: Mapping[str, int], tolerance: float = 1e-9) -> list[str]:
+    """Names of the inputs whose curve (e.g. partial dependence) steps against its constraint by
+    more than ``tolerance`` (a materiality threshold, or 1e-9 for any step at all).
 
     >>> monotone_violations({"a": [1, 2], "b": [1, 2]}, {"a": 1, "b": -1})
     ['b']
+    >>> monotone_violations({"a": [0.50, 0.49]}, {"a": 1}, tolerance=0.02)
+    []
     """
     return [name for name, curve in curves.items()
-            if not is_monotone(curve, constraints.get(name, 0))]
+            if not is_monotone(curve, constraints.get(name, 0), tolerance)]
+
+
+def reversal_sizes(curves: Mapping[str, Sequence[float]], constraints: Mapping[str, int]) -> pd.Series:
+    """Each curve's largest step against its constraint (0 for unconstrained inputs), largest first.
+
+    >>> reversal_sizes({"a": [0.1, 0.3, 0.2], "b": [1, 0]}, {"a": 1, "b": 1}).round(2).to_dict()
+    {'b': 1.0, 'a': 0.1}
+    """
+    sizes = pd.Series({name: adverse_step(curve, constraints.get(name, 0)) for name, curve in curves.items()},
+                      name="largest step against", dtype=float)
+    return sizes.sort_values(ascending=False, kind="stable")

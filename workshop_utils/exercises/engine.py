@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import inspect
 import json
 import math
 import os
@@ -189,7 +190,9 @@ class Case:
     ``check``/``grade`` (e.g. ``model=model``), lazily, so cases may use the lesson's data;
     ``expected`` computes the right result from the same arguments, with the field's library or
     a closed form; ``compare`` judges the answer's result against it; ``diagnose`` may return
-    the likely mistake for a wrong result (or None when it cannot tell)."""
+    the likely mistake for a wrong result (or None when it cannot tell): it is called with the
+    result and the expected one, and also with the case's arguments when it takes more
+    parameters (``diagnose(got, expected, *arguments)``)."""
 
     name: str
     arguments: Callable[[Mapping[str, Any]], tuple]
@@ -199,6 +202,17 @@ class Case:
     lesson_result: bool = False
     """True for the case on the lesson's own data: an answer that gives this result on other
     cases has memorised it."""
+
+
+def diagnosis(diagnose: Callable[..., str | None], got: Any, expected: Any, arguments: tuple) -> str | None:
+    """``diagnose``'s verdict, given the case's arguments too when it takes more than two parameters.
+
+    >>> diagnosis(lambda got, expected, x: f"x was {x}", 1, 2, (5,)), diagnosis(lambda g, e: None, 1, 2, (5,))
+    ('x was 5', None)
+    """
+    parameters = inspect.signature(diagnose).parameters.values()
+    wants_arguments = len(parameters) > 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
+    return diagnose(got, expected, *arguments) if wants_arguments else diagnose(got, expected)
 
 
 def used_helper_message(case: str, dotted: str) -> str:
@@ -365,7 +379,7 @@ class Exercise:
             return Outcome(False, f"on {case.name}, your answer returns the lesson's own printed result; "
                                   "compute it from the function's arguments instead.")
         message = f"on {case.name}, expected {shown(expected)}, got {shown(got)}."
-        likely = case.diagnose(got, expected) if case.diagnose else None
+        likely = diagnosis(case.diagnose, got, expected, arguments) if case.diagnose else None
         return Outcome(False, message + (f" Likely mistake: {likely}" if likely else ""))
 
     def run(self, answer: Callable, cases: Sequence[Case], context: Mapping[str, Any]) -> Outcome:

@@ -1,5 +1,5 @@
 """Lesson 01's exercises (monotonic XGBoost): constraints from correlations, partial dependence by
-hand, a monotonicity check, reason codes; two concept questions and a written question.
+hand, the material reversals of the unconstrained model, reason codes; two concept questions and a written question.
 
 Each exercise's cases are judged against numpy, scikit-learn or a closed form, never against the
 course helper the learner is asked to replace, and the hidden cases use inputs the lesson never
@@ -160,59 +160,101 @@ partial_dependence = Exercise(
 )
 
 
-# -- 3. is a curve monotone in the constrained direction? -----------------------------------------
+# -- 3. material reversals: which curves step against their constraint by more than a threshold? --
 
-def never_against(values: Any, direction: int) -> bool:
-    """The reference: no step goes against ``direction`` by more than a rounding error."""
-    steps = np.diff(np.asarray(values, dtype=float))
-    return bool(np.all(steps * direction >= -1e-9))
+MATERIALITY = 0.01
+"""The lesson's materiality threshold: one percentage point of predicted probability of default."""
 
 
-def diagnose_monotone(got: Any, expected: bool) -> str | None:
-    """The likely mistake behind a wrong monotonicity verdict."""
-    if not isinstance(got, bool | np.bool_):
-        return "return True or False (a Python bool), not a list or a number."
-    return ("multiply each step by the direction: for -1 a curve may fall or stay level but never rise; "
-            "for 0 any curve is fine; allow steps of -1e-9 for rounding.")
+def largest_reversals(curves: Any, constraints: dict[str, int]) -> dict[str, float]:
+    """Each curve's largest step against its constraint (0 for none or no constraint), with numpy."""
+    sizes = {}
+    for name, values in curves.items():
+        steps = np.diff(np.asarray(values, dtype=float)) * constraints.get(name, 0)
+        sizes[name] = float(max(0.0, -steps.min())) if steps.size else 0.0
+    return sizes
 
 
-def curve_case(name: str, values: list[float], direction: int) -> Case:
-    """A case on a given curve and direction."""
-    return Case(name, lambda c: (list(values), direction), never_against, equal, diagnose_monotone)
+def material(curves: Any, constraints: dict[str, int], threshold: float) -> list[str]:
+    """The reference: inputs whose largest reversal exceeds ``threshold``, largest first (ties by name)."""
+    sizes = largest_reversals(curves, constraints)
+    return sorted((name for name, size in sizes.items() if size > threshold), key=lambda name: (-sizes[name], name))
 
 
-def random_walk(steps: int, seed: int) -> list[float]:
-    """A rising curve with one small dip somewhere in the middle."""
+def diagnose_reversals(got: Any, expected: list[str], curves: Any, constraints: dict[str, int],
+                       threshold: float) -> str | None:
+    """The likely mistake behind a wrong list of material reversals."""
+    if not isinstance(got, list):
+        return "return a list of input names (a Python list), largest reversal first."
+    if sorted(map(str, got)) == sorted(expected):
+        return "the right inputs in the wrong order: put the largest step against the constraint first."
+    sizes = largest_reversals(curves, constraints)
+    if any(constraints.get(name, 0) == 0 for name in got if name in sizes):
+        return "an input with no constraint (0, or missing from `constraints`) can never be reversed."
+    if set(got) == {name for name, size in sizes.items() if size >= threshold} != set(expected):
+        return "a step exactly AT the threshold is not material: keep only steps strictly greater than it."
+    wrong_way = largest_reversals(curves, {name: -d for name, d in constraints.items()})
+    if set(got) == {name for name, size in wrong_way.items() if size > threshold} != set(expected):
+        return ("you found the steps that go WITH the constraint: a reversal is a step against it "
+                "(down for +1, up for -1), so multiply each step by the direction and look for negatives.")
+    return "for each curve take the largest single step against its direction, and keep it when it exceeds the threshold."
+
+
+def reversal_case(name: str, curves: dict[str, list[float]], constraints: dict[str, int], threshold: float) -> Case:
+    """A case on given curves, constraints and threshold."""
+    return Case(name, lambda c: (curves, constraints, threshold), material, equal, diagnose_reversals)
+
+
+def lesson_curves(threshold: float, lesson_result: bool = False) -> Case:
+    """A case on the unconstrained model's partial dependence curves and the lesson's constraints."""
+    return Case(f"the unconstrained model's partial dependence curves, threshold {threshold:g}",
+                lambda c: (c["free_curves"], c["constraints"], threshold), material, equal, diagnose_reversals,
+                lesson_result=lesson_result)
+
+
+def walk_with_dips(steps: int, dips: dict[int, float], seed: int) -> list[float]:
+    """A rising curve (random steps of 0.001 to 0.01) with dips of given sizes at given places."""
     rng = np.random.default_rng(seed)
-    values = np.cumsum(rng.uniform(0.01, 0.1, size=steps))
-    values[steps // 2] -= 0.2
+    values = np.cumsum(rng.uniform(0.001, 0.01, size=steps))
+    for at, size in dips.items():
+        values[at:] -= size + (values[at] - values[at - 1])  # the step into ``at`` becomes exactly -size
     return values.tolist()
 
 
 monotone = Exercise(
-    LESSON, "ex3_monotone", "A monotonicity check",
+    LESSON, "ex3_monotone", "Material reversals",
     visible=[
-        curve_case("a rising curve with a flat step, direction +1", [0.1, 0.2, 0.2, 0.4], 1),
-        curve_case("a curve that rises then falls, direction +1", [0.1, 0.3, 0.2], 1),
-        curve_case("a falling curve, direction -1", [0.4, 0.3, 0.3, 0.1], -1),
-        Case("the constrained model's LIMIT_BAL partial dependence, direction -1",
-             lambda c: (list(c["curves"]["LIMIT_BAL"]), -1), never_against, equal, diagnose_monotone, lesson_result=True),
+        reversal_case("three curves: up (+1) dips by 0.03, down (-1) climbs by 0.06, free (0) zigzags; threshold 0.01",
+                      {"up": [0.10, 0.20, 0.17], "down": [0.50, 0.495, 0.555], "free": [1.0, 0.0, 1.0]},
+                      {"up": 1, "down": -1, "free": 0}, 0.01),
+        reversal_case("a step of exactly the threshold (0.25 against +1; threshold 0.25)",
+                      {"a": [0.75, 0.5], "b": [0.75, 0.25]}, {"a": 1, "b": 1}, 0.25),
+        lesson_curves(MATERIALITY, lesson_result=True),
     ],
     hidden=[
-        curve_case("a falling curve that rises at the end, direction -1", [3, 2, 2.5], -1),
-        curve_case("any curve with direction 0 (no constraint)", [1, 5, 2], 0),
-        curve_case("a level curve with a rounding wobble of 1e-12, direction +1", [1.0, 1.0 - 1e-12], 1),
-        curve_case("a 30-step rising curve with one dip in the middle, direction +1", random_walk(30, SEED), 1),
+        lesson_curves(0.02),
+        reversal_case("curves without a constraint entry, and a one-point curve",
+                      {"x": [0.3, 0.1], "y": [0.2], "z": [0.2, 0.1]}, {"z": 1}, 0.05),
+        reversal_case("a long rising curve with small and large dips (+1; threshold 0.02)",
+                      {"walk": walk_with_dips(40, {10: 0.005, 25: 0.03}, SEED), "smooth": walk_with_dips(40, {}, SEED + 1),
+                       "small": walk_with_dips(40, {5: 0.015}, SEED + 2)},
+                      {"walk": 1, "smooth": 1, "small": 1}, 0.02),
+        reversal_case("falling curves (-1) that rise by different amounts, largest first; threshold 0.001",
+                      {"p": [0.9, 0.8, 0.805], "q": [0.9, 0.95, 0.7], "r": [0.5, 0.52, 0.4, 0.43]},
+                      {"p": -1, "q": -1, "r": -1}, 0.001),
     ],
     hints=[
-        "Look at the steps between neighbouring points: `np.diff(values)`. A curve constrained upward "
-        "(+1) may never step down; downward (-1) may never step up.",
-        "Multiply the steps by the direction and check that none is below a tiny tolerance: "
-        "`bool(np.all(np.diff(values) * direction >= -1e-9))`.",
+        "For one curve, look at the steps between neighbouring points: `np.diff(values)`. Multiplied by the "
+        "constraint's direction, a step against the constraint is negative, so the largest reversal is "
+        "`max(0, -min(steps * direction))`. An input with direction 0, or missing from `constraints`, has none.",
+        "Loop over `curves.items()`, compute each largest reversal, keep the names whose reversal is strictly "
+        "greater than `threshold`, and sort them by reversal, largest first: "
+        "`sorted(kept, key=lambda name: -size[name])`.",
     ],
     helpers=["workshop_utils.monotonic.is_monotone", "workshop_utils.monotonic.adverse_step",
-             "workshop_utils.monotonic.monotone_violations"],
-    helper_answer=lambda values, direction: monotonic.is_monotone(values, direction),
+             "workshop_utils.monotonic.monotone_violations", "workshop_utils.monotonic.reversal_sizes"],
+    helper_answer=lambda curves, constraints, threshold: [
+        name for name, size in monotonic.reversal_sizes(curves, constraints).items() if size > threshold],
 )
 
 
@@ -306,7 +348,9 @@ def demo_context() -> dict[str, Any]:
     parts = data.split_data(data.load_credit_data())
     model = fit_xgboost(parts.train.iloc[:4000], parts.valid.iloc[:1000], MODEL_INPUTS, TARGET)
     predictions = pd.Series(model.predict_proba(parts.test[MODEL_INPUTS])[:, 1], index=parts.test.index)
-    limit = parts.test["LIMIT_BAL"]
-    curve = pdp.partial_dependence(ModelPredict(model), parts.test[MODEL_INPUTS].iloc[:300], "LIMIT_BAL", pdp.make_grid(limit))
+    free = ModelPredict(model)  # trained without constraints, like the lesson's free model
+    rows = parts.test[MODEL_INPUTS].iloc[:300]
+    free_curves = {name: pdp.partial_dependence(free, rows, name, pdp.make_grid(rows[name])).to_numpy() for name in MODEL_INPUTS}
     return {"train": parts.train, "test": parts.test, "model": model, "predictions": predictions,
-            "contributions": shapley.xgb_contributions(model, parts.test), "curves": {"LIMIT_BAL": curve.to_numpy()}}
+            "contributions": shapley.xgb_contributions(model, parts.test), "free_curves": free_curves,
+            "constraints": monotonic.monotone_constraints(parts.train, MODEL_INPUTS, TARGET)}
