@@ -43,7 +43,7 @@ RUN bash scripts/install-system.sh
 #    it is the copy in the course folder). Only the files the install reads are copied first, so
 #    editing lessons or helper modules later does not redo this big layer.
 COPY --chown=learner:learner pyproject.toml requirements.lock README.md ./
-COPY --chown=learner:learner scripts/install.sh scripts/install-packages.sh scripts/
+COPY --chown=learner:learner scripts/install.sh scripts/install-packages.sh scripts/trim_interpret.py scripts/
 COPY --chown=learner:learner workshop_utils/__init__.py workshop_utils/
 COPY --chown=learner:learner workshop_tools/__init__.py workshop_tools/
 RUN PYTHON=/usr/local/bin/python3.11 bash scripts/install.sh /opt/venv \

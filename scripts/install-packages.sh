@@ -12,3 +12,4 @@ python=${1:?usage: scripts/install-packages.sh PYTHON [LOCK]}
 lock=${2:-requirements.lock}
 "$python" -m pip install --quiet --disable-pip-version-check --no-cache-dir --no-deps -r "$lock"
 "$python" -m pip install --quiet --disable-pip-version-check --no-cache-dir --no-deps -e .
+"$python" scripts/trim_interpret.py

@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 import chroot
+import numpy as np
 import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
@@ -560,14 +561,31 @@ def test_the_test_lock_is_the_runtime_lock_plus_test_tools():
 
 def test_pip_check_reports_only_the_packages_left_out_on_purpose():
     """dice-ml asks for `xgboost` (the CUDA build; xgboost-cpu gives the same module) and
-    `lightgbm` (unused): pyproject's [tool.uv] overrides leave both out. Nothing else is broken."""
+    `lightgbm` (unused), lime for `scikit-image` (its image explainer, unused): pyproject's
+    [tool.uv] overrides leave them out. Nothing else is broken, and what the lessons import works."""
     result = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
     problems = [line for line in result.stdout.splitlines() if line.strip() and "No broken requirements" not in line]
-    left_out = r"dice-ml [\d.]+ requires (xgboost|lightgbm), which is not installed\."
+    left_out = r"(dice-ml [\d.]+ requires (xgboost|lightgbm)|lime [\d.]+ requires scikit-image), which is not installed\."
     unexpected = [line for line in problems if not re.fullmatch(left_out, line)]
     assert not unexpected, unexpected
     import xgboost
     assert metadata.version("xgboost-cpu") == xgboost.__version__
+    checked = subprocess.run([sys.executable, "-c", "import sys; sys.modules['skimage'] = None\n"
+                              "import lime.lime_tabular, dice_ml, interpret.glassbox, mlserver"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr[-2000:]
+
+
+def test_interpret_keeps_only_the_native_library_this_machine_loads():
+    """scripts/install-packages.sh trims interpret-core's libraries for other platforms (65 MB);
+    the one it loads is there and works."""
+    from interpret.glassbox import ExplainableBoostingClassifier
+    from interpret.utils._native import Native
+
+    loaded = Path(Native._get_ebm_lib_path(debug=False))
+    assert [p.name for p in loaded.parent.glob("libebm_*")] == [loaded.name]
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    assert ExplainableBoostingClassifier(interactions=0, outer_bags=1, n_jobs=1).fit(X, X[:, 0] > 0).score(X, X[:, 0] > 0) > 0.9
+    assert "scripts/trim_interpret.py" in (ROOT / "scripts" / "install-packages.sh").read_text()
 
 
 def test_binder_reads_the_root_environment_file():
