@@ -31,36 +31,26 @@ LESSON = "11_error_analysis_and_mitigation"
 
 # -- 1. down-sampling to a target balance ---------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Balance:
-    """What a down-sampled frame must be: every row of ``positives`` and ``negatives`` rows with
-    target 0, drawn from ``frame`` without repeats, the columns and index of ``frame`` kept."""
-
-    frame: pd.DataFrame
-    target: str
-    negatives: int
-
-    def __repr__(self) -> str:
-        positives = int((self.frame[self.target] == 1).sum())
-        return f"all {positives} rows with {self.target} = 1 and {self.negatives} distinct rows with {self.target} = 0"
+def wanted_balance(frame: pd.DataFrame, target: str, share: float, seed: int) -> pd.DataFrame:
+    """The reference: every row with target 1 and, drawn with pandas, round(p (1 - share) / share)
+    rows with target 0 (a closed-form count). Any such draw is right, so the frame carries in its
+    ``attrs`` what an answer is judged on: the source frame, the target and the count of 0s."""
+    positives, negatives = frame[frame[target] == 1], frame[frame[target] == 0]
+    wanted = round(len(positives) * (1 - share) / share)
+    sample = pd.concat([positives, negatives.sample(n=wanted, replace=False, random_state=seed)])
+    sample.attrs = {"source": frame, "target": target, "negatives": wanted}
+    return sample
 
 
-def wanted_balance(frame: pd.DataFrame, target: str, share: float, seed: int) -> Balance:
-    """The reference, a closed form: keep the p rows with target 1, and round(p (1 - share) / share)
-    rows with target 0."""
-    positives = int((frame[target] == 1).sum())
-    return Balance(frame, target, round(positives * (1 - share) / share))
-
-
-def is_balanced(got: Any, expected: Balance) -> bool:
-    """A frame of ``expected.frame``'s own rows (same index labels, columns and values), no row
+def is_balanced(got: Any, expected: pd.DataFrame) -> bool:
+    """A frame of the source frame's own rows (same index labels, columns and values), no row
     twice, every 1 kept and exactly the wanted number of 0s."""
     return balance_problem(got, expected) is None
 
 
-def balance_problem(got: Any, expected: Balance) -> str | None:
+def balance_problem(got: Any, expected: pd.DataFrame) -> str | None:
     """What is wrong with a down-sampled frame, or None when nothing is."""
-    frame, target = expected.frame, expected.target
+    frame, target, wanted = expected.attrs["source"], expected.attrs["target"], expected.attrs["negatives"]
     if not isinstance(got, pd.DataFrame):
         return "return a pandas DataFrame: the kept rows of `frame`."
     if list(got.columns) != list(frame.columns):
@@ -74,9 +64,9 @@ def balance_problem(got: Any, expected: Balance) -> str | None:
     if not frame.index[frame[target] == 1].isin(got.index).all():
         return f"keep EVERY row with {target} = 1; only rows with {target} = 0 are dropped."
     negatives = int((got[target] == 0).sum())
-    if negatives != expected.negatives:
+    if negatives != wanted:
         return (f"you kept {negatives} rows with {target} = 0; with p rows of 1s, a share s needs "
-                f"round(p * (1 - s) / s) = {expected.negatives} of them.")
+                f"round(p * (1 - s) / s) = {wanted} of them.")
     return None
 
 
