@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from sklearn.tree import DecisionTreeClassifier, plot_tree
 
 from workshop_utils import SEED
+from workshop_utils.imbalance import draw_rate_grid
 from workshop_utils.plots import NEUTRAL, plt
 
 __all__ = ["ERROR_TREE_DEPTH", "ERROR_TREE_MIN_LEAF", "cohorts", "error_heatmap", "fit_error_tree",
@@ -147,14 +148,7 @@ def plot_error_heatmap(table: pd.DataFrame, title: str, min_rows: int = 30) -> F
     rate and rows; cells with fewer than ``min_rows`` rows are left blank (too few to judge)."""
     rates = table["error rate"].where(table["n"] >= min_rows)
     figure, axes = plt.subplots(figsize=(8, 0.45 * len(rates) + 1.8))
-    image = axes.imshow(rates.to_numpy(dtype=float), cmap="Reds", vmin=0, vmax=0.8, aspect="auto")
-    for (row, col), value in np.ndenumerate(rates.to_numpy(dtype=float)):
-        if not np.isnan(value):
-            axes.text(col, row, f"{value:.0%} (n={int(table['n'].iat[row, col])})", ha="center", va="center",
-                      fontsize=7, color="white" if value > 0.5 else "black")
-    axes.set_xticks(range(rates.shape[1]), [str(c) for c in rates.columns], rotation=20, fontsize=8)
-    axes.set_yticks(range(rates.shape[0]), [str(r) for r in rates.index], fontsize=8)
-    axes.set(xlabel=rates.columns.name, ylabel=rates.index.name)
+    image = draw_rate_grid(axes, rates, table["n"], (0.0, 0.8), "{rate:.0%} (n={n})")
     axes.set_title(f"{title}\nblank: fewer than {min_rows} rows", fontsize=10)
     figure.colorbar(image, ax=axes, label="error rate", format="{x:.0%}")
     figure.tight_layout()

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ from workshop_utils import SEED
 from workshop_utils.data import Split
 from workshop_utils.plots import NEUTRAL, RISK_UP, panel_grid, plt
 
-__all__ = ["downsample", "group_balance", "group_balanced_split", "plot_group_balance",
+__all__ = ["downsample", "draw_rate_grid", "group_balance", "group_balanced_split", "plot_group_balance",
            "plot_pair_balance", "plot_resampling", "upsample"]
 
 
@@ -119,21 +120,38 @@ def plot_group_balance(tables: Mapping[str, pd.DataFrame], overall_rate: float,
     return figure
 
 
+def draw_rate_grid(axes: plt.Axes, rates: pd.DataFrame, counts: pd.DataFrame, limits: tuple[float, float],
+                   text: str) -> Any:
+    """Draw a table of rates as a red heat map on ``axes``, each cell labelled by ``text``
+    (formatted with ``rate`` and ``n``, its count in ``counts``; a NaN rate is left blank), with
+    the tables' labels on the axes; returns the image (for a colour bar).
+
+    >>> figure, axes = plt.subplots()
+    >>> grid = pd.DataFrame([[0.1, np.nan]], index=["a"], columns=["x", "y"])
+    >>> image = draw_rate_grid(axes, grid, grid.fillna(0) * 0 + 5, (0, 1), "{rate:.1f} n={n}")
+    >>> [t.get_text() for t in axes.texts]
+    ['0.1 n=5']
+    """
+    values = rates.to_numpy(dtype=float)
+    image = axes.imshow(values, cmap="Reds", vmin=limits[0], vmax=limits[1], aspect="auto")
+    dark = limits[0] + 0.65 * (limits[1] - limits[0])
+    for (row, col), rate in np.ndenumerate(values):
+        if not np.isnan(rate):
+            axes.text(col, row, text.format(rate=rate, n=int(counts.iat[row, col])), ha="center", va="center",
+                      fontsize=7, color="white" if rate > dark else "black")
+    axes.set_xticks(range(rates.shape[1]), [str(c) for c in rates.columns], rotation=25, fontsize=8)
+    axes.set_yticks(range(rates.shape[0]), [str(r) for r in rates.index], fontsize=8)
+    axes.set(xlabel=rates.columns.name, ylabel=rates.index.name)
+    return image
+
+
 def plot_pair_balance(tables: Mapping[str, pd.DataFrame], title: str = "Pairs of attributes") -> Figure:
     """One heat map per pair of attributes: each cell is a :func:`group_balance` intersection,
     coloured by its default rate and labelled with its rate and rows (blank: no rows)."""
     figure, grid = panel_grid(len(tables), 2, (5.0, 3.2))
     for axes, (name, table) in zip(grid.ravel(), tables.items()):
         rates = table["default rate"].unstack()
-        counts = table["n"].unstack().reindex_like(rates)
-        image = axes.imshow(rates.to_numpy(dtype=float), cmap="Reds", vmin=0.1, vmax=0.4, aspect="auto")
-        for (row, col), rate in np.ndenumerate(rates.to_numpy(dtype=float)):
-            if not np.isnan(rate):
-                axes.text(col, row, f"{rate:.2f}\nn={int(counts.iat[row, col])}", ha="center", va="center",
-                          fontsize=7, color="white" if rate > 0.3 else "black")
-        axes.set_xticks(range(rates.shape[1]), [str(c) for c in rates.columns], rotation=25, fontsize=8)
-        axes.set_yticks(range(rates.shape[0]), [str(r) for r in rates.index], fontsize=8)
-        axes.set(xlabel=rates.columns.name, ylabel=rates.index.name)
+        image = draw_rate_grid(axes, rates, table["n"].unstack().reindex_like(rates), (0.1, 0.4), "{rate:.2f}\nn={n}")
         axes.set_title(name, fontsize=10)
         figure.colorbar(image, ax=axes, label="default rate", fraction=0.05)
     figure.suptitle(title, fontsize=11)
