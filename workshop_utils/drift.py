@@ -83,7 +83,7 @@ def plot_psi(table: pd.DataFrame, title: str) -> Figure:
     """Bars of each input's PSI (a ``psi_table``), with the watch and shift thresholds."""
     shown = table.iloc[::-1]
     colours = [RISK_UP if value >= SHIFTED else (NEUTRAL if value >= WATCH else RISK_DOWN) for value in shown["psi"]]
-    figure, axes = plt.subplots(figsize=(7, 0.28 * len(shown) + 1.3))
+    figure, axes = plt.subplots(figsize=(7, min(5.2, 0.22 * len(shown) + 1.0)))
     axes.barh(shown.index, shown["psi"], color=colours)
     for threshold, label in ((WATCH, "watch"), (SHIFTED, "shifted")):
         axes.axvline(threshold, color=NEUTRAL, linestyle="--", linewidth=1)
