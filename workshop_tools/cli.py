@@ -1,5 +1,5 @@
 """The `workshop` command for instructors and learners: doctor, release, grade, formgrade, grades,
-check, progress, slides.
+check, progress, slides, serve.
 
 Example:
     $ workshop doctor
@@ -8,6 +8,7 @@ Example:
     $ workshop release
     $ workshop grade submitted/ --out graded/
     $ workshop slides --out slides/
+    $ workshop serve
 """
 
 from __future__ import annotations
@@ -147,6 +148,15 @@ def slides(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    """Serve lesson 1's model and its explainer on MLServer (V2), on localhost, until Ctrl-C."""
+    from workshop_tools.serve import default_model_path, run_server
+
+    return run_server(Path(args.model) if args.model else default_model_path(), retrain=args.retrain,
+                      folder=Path(args.folder) if args.folder else None, prepare=args.prepare,
+                      say=lambda line: print(line, flush=True))
+
+
 def limits(command: argparse.ArgumentParser) -> None:
     """The options grading shares: time and memory limits, and the sandbox switch."""
     command.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
@@ -197,6 +207,14 @@ def parser() -> argparse.ArgumentParser:
     sli.add_argument("--out", default="slides", help="folder for the decks (default: slides)")
     sli.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
     sli.set_defaults(run=slides)
+    ser = commands.add_parser("serve", help="lesson 1's model and its explainer on MLServer (V2), on localhost")
+    ser.add_argument("--model", help="the saved model to serve, trained and saved there if missing "
+                                     "(default: ~/.cache/workshop/credit-default-model.json)")
+    ser.add_argument("--retrain", action="store_true", help="train lesson 1's model again and save it")
+    ser.add_argument("--folder", help="serve from this folder and keep it (the request log); default: a scratch folder")
+    ser.add_argument("--prepare", action="store_true",
+                     help="only write the served folder (model and settings) to --folder, e.g. for a container image")
+    ser.set_defaults(run=serve)
     return main
 
 
