@@ -20,24 +20,10 @@ from tqdm.auto import tqdm
 
 from workshop_utils.plots import RISK_DOWN, RISK_UP, plt
 
-__all__ = ["BUDGET_MS", "MAX_REQUESTS", "latency_summary", "plot_latency", "time_endpoints", "within"]
+__all__ = ["MAX_REQUESTS", "latency_summary", "plot_latency", "time_endpoints"]
 
 MAX_REQUESTS = 2000
 """The most requests one load test may send: the load stays bounded and local."""
-
-BUDGET_MS = 250.0
-"""The latency a one-customer request must stay within on a laptop, even a busy one."""
-
-
-def within(ms: float, budget: float = BUDGET_MS) -> str:
-    """A latency as the budget it keeps (or breaks): the figure a lesson can repeat exactly,
-    where the measured milliseconds change with every run.
-
-    >>> within(12.3), within(400.0)
-    ('< 250 ms', '>= 250 ms (over budget)')
-    """
-    return f"< {budget:g} ms" if ms < budget else f">= {budget:g} ms (over budget)"
-
 
 def time_endpoints(senders: Mapping[str, Callable[[Any], Any]], bodies: Sequence[Any]) -> dict[str, np.ndarray]:
     """Send each body to every endpoint in turn (``senders``: name -> ``send(body)``), one request
