@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import sklearn.inspection
 from scipy import stats
 from sklearn.base import BaseEstimator, ClassifierMixin
 
@@ -173,8 +174,6 @@ def remember(key: tuple, result: pd.Series) -> pd.Series:
 
 def _library_importance(model: Any, X: pd.DataFrame, y: pd.Series, n_repeats: int, seed: int) -> pd.Series:
     """scikit-learn's result, computed once per (model, rows, target, repeats, seed) objects."""
-    import sklearn.inspection
-
     for key, result in _CACHE:
         if key[0] is model and key[1] is X and key[2] is y and key[3:] == (n_repeats, seed):
             return result
@@ -305,10 +304,8 @@ permutation = Exercise(
         "`result[name] = np.mean(drops)`; `return pd.Series(result)`.",
     ],
     helpers=["sklearn.inspection.permutation_importance"],
-    helper_answer=lambda model, X, y, n_repeats, seed: pd.Series(
-        __import__("sklearn.inspection").inspection.permutation_importance(
-            model, X, y, scoring="roc_auc", n_repeats=n_repeats, random_state=seed).importances_mean,
-        index=list(X.columns)),
+    helper_answer=lambda model, X, y, n_repeats, seed: pd.Series(sklearn.inspection.permutation_importance(
+        model, X, y, scoring="roc_auc", n_repeats=n_repeats, random_state=seed).importances_mean, index=list(X.columns)),
 )
 
 
@@ -348,9 +345,8 @@ EXERCISES = [shape_score, q_monotonize, permutation, q_importance, written]
 
 def demo_context() -> dict[str, Any]:
     """Stand-ins for what the notebook passes to the checks (its EBM, the monotonized EBM, lesson
-    1's model, test rows and scikit-learn's permutation importance), built quickly for the course's own tests of these exercises."""
-    from sklearn.inspection import permutation_importance
-
+    1's model, test rows and scikit-learn's permutation importance), built quickly for the
+    course's own tests of these exercises."""
     from workshop_utils import data, monotonic
     from workshop_utils.xgboost_models import fit_xgboost
 
@@ -361,6 +357,7 @@ def demo_context() -> dict[str, Any]:
     model = fit_xgboost(train, parts.valid.iloc[:1000], inputs, data.TARGET, constraints)
     ebm = glass_box.fit_ebm(train, inputs, data.TARGET, outer_bags=1, interactions=2)
     X_test, y_test = parts.test[inputs].iloc[:2000], parts.test[data.TARGET].iloc[:2000]
-    perm = permutation_importance(model, X_test, y_test, scoring="roc_auc", n_repeats=2, random_state=SEED)
+    perm = sklearn.inspection.permutation_importance(model, X_test, y_test, scoring="roc_auc", n_repeats=2,
+                                                     random_state=SEED)
     return {"ebm": ebm, "monotonized": glass_box.monotonize(ebm, constraints), "model": model,
             "X_test": X_test, "y_test": y_test, "perm": perm}
