@@ -67,7 +67,7 @@ def same_row(got: Any, expected: pd.Series) -> bool:
         return False
 
 
-def diagnose_row(got: Any, expected: pd.Series, row: pd.Series | None = None) -> str | None:
+def diagnose_row(got: Any, expected: pd.Series) -> str | None:
     """The likely mistake behind a wrong counterfactual row."""
     if not isinstance(got, pd.Series):
         return "return the changed customer as a pandas Series (a copy of `row` with the chosen values set)."
