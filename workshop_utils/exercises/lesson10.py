@@ -22,6 +22,7 @@ import pandas as pd
 from workshop_utils import anchors, counterfactuals
 from workshop_utils.anchors import Predicate
 from workshop_utils.exercises.engine import Case, Exercise, Question, ScoresOnce, Written, close
+from workshop_utils.exercises.lesson02 import same_series
 
 __all__ = ["EXERCISES", "LESSON", "greedy", "q_anchor", "q_fixed", "rule_counts", "written"]
 
@@ -57,16 +58,6 @@ def greedy_path(predict: Any, row: pd.Series, options: Mapping[str, Sequence[flo
     return pd.Series(current, index=row.index, name=row.name)
 
 
-def same_row(got: Any, expected: pd.Series) -> bool:
-    """The same inputs (index, in order) with the same values."""
-    if not isinstance(got, pd.Series) or list(got.index) != list(expected.index):
-        return False
-    try:
-        return bool(np.allclose(got.to_numpy(dtype=float), expected.to_numpy(dtype=float), atol=1e-9))
-    except (TypeError, ValueError):
-        return False
-
-
 def diagnose_row(got: Any, expected: pd.Series) -> str | None:
     """The likely mistake behind a wrong counterfactual row."""
     if not isinstance(got, pd.Series):
@@ -92,7 +83,7 @@ def toy_customer() -> pd.Series:
 def toy_greedy(name: str, options: dict[str, list[float]], cutoff: float, max_changes: int,
                predict: Any = toy_linear) -> Case:
     """A case on the toy customer."""
-    return Case(name, lambda c: (predict, toy_customer(), options, cutoff, max_changes), greedy_path, same_row,
+    return Case(name, lambda c: (predict, toy_customer(), options, cutoff, max_changes), greedy_path, same_series(1e-9),
                 diagnose_row)
 
 
@@ -104,7 +95,7 @@ def lesson_greedy(name: str, pick: Any, max_changes: int, lesson_result: bool = 
         row = c["X_test"].loc[pick(c)]
         return c["predict"], row, counterfactuals.recourse_options(row, c["ranges"]), c["cutoff"], max_changes
 
-    return Case(name, arguments, greedy_path, same_row, diagnose_row, lesson_result)
+    return Case(name, arguments, greedy_path, same_series(1e-9), diagnose_row, lesson_result)
 
 
 greedy = Exercise(
