@@ -31,4 +31,4 @@ trees that need Shapley values and partial dependence to read (medium); free tre
 
 GBM_OVERRIDES: dict[str, object] = {"learn_rate": 0.1}
 """Changes to ``h2o_models.GBM_PARAMS`` for this lesson's GBMs: twice the course's learning rate,
-so early stopping keeps fewer trees and five-fold CV of two GBMs fits the time budget."""
+so early stopping keeps fewer trees and cross-validating two GBMs fits the time budget."""

@@ -431,14 +431,14 @@ q_lasso = Question.choice(LESSON, "q1_lasso", "Why the LASSO dropped the older b
 
 q_folds = Question.choice(LESSON, "q2_folds", "A gap smaller than the spread over folds", """
 (b) every model is scored on the same folds, so much of the spread is shared (some folds are harder for
-    all); the order holding in all five folds is the evidence that the small gap is real.
+    all); the order holding in all three folds is the evidence that the small gap is real.
 (a) the spread says how much every model's AUC moves from fold to fold; on identical folds the models move
-    together (folds 3 and 4 are the two hardest for all three), so compare them fold by fold: the
-    unconstrained GBM wins all five.
+    together (fold 2 is the hardest for all three, fold 0 the easiest), so compare them fold by fold: the
+    unconstrained GBM wins all three.
 (c) one test split is a single draw, exactly what a fold-to-fold spread of about 0.01 warns about;
     cross-validation scores every pooled row once, with a model that never trained on it.
-(d) five folds give five paired comparisons, and an order that holds in all five is informative; more folds
-    would narrow the uncertainty, not make a ranking possible.
+(d) three folds give three paired comparisons, and an order that holds in all three is informative; more
+    folds would narrow the uncertainty, not make a ranking possible.
 """)
 
 written = Written(LESSON, "ex5_written", "Your recommendation")
@@ -459,7 +459,7 @@ def demo_context() -> dict[str, Any]:
 
     parts = data.split_data(data.load_credit_data())
     pool = pd.concat([parts.train, parts.valid])
-    folds = cv.assign_folds(pool[TARGET], k=5)
+    folds = cv.assign_folds(pool[TARGET], k=3)
     fitters = {name: lasso.lasso_fit_predict(MODEL_INPUTS, TARGET, C) for name, C in DEMO_PENALTIES.items()}
     scores = cv.cv_scores(pool[TARGET], {name: cv.cross_validated_predictions(pool, folds, fit)
                                          for name, fit in fitters.items()}, folds)
