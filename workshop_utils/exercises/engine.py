@@ -44,7 +44,8 @@ import pandas as pd
 from workshop_utils.exercises import progress as progress_log
 from workshop_utils.paths import NOTEBOOKS, PROJECT_ROOT, source_notebook
 
-__all__ = ["Case", "Exercise", "ExerciseFailed", "Question", "ScoresOnce", "Written", "close", "equal", "worked_solutions_on"]
+__all__ = ["Case", "Exercise", "ExerciseFailed", "Question", "ScoresOnce", "UsedTheHelper", "Written", "close", "equal",
+           "worked_solutions_on"]
 
 SOLUTIONS_SETTING = "WORKSHOP_WORKED_SOLUTIONS"
 """Environment variable that switches worked solutions off ("off") or on ("on"); it wins over
