@@ -56,7 +56,7 @@ def test_a_machine_without_bubblewrap_is_told_how_to_get_it(monkeypatch, tmp_pat
 def test_a_package_the_lock_leaves_out_is_a_problem(tmp_path):
     """The CUDA `xgboost` wheel installed beside xgboost-cpu (dice-ml asks for it by name) is caught."""
     lock = tmp_path / "requirements.lock"
-    lock.write_text("pandas==0.0.1\nxgboost==3.2.0 ; sys_platform == 'never'\npytest==1.0 ; sys_platform == 'never'\n")
+    lock.write_text(f"pandas==0.0.1\n    # via x\n\n{doctor.EXCLUDED_HEADER}\n# xgboost\n# pytest\n")
     assert doctor.left_out(lock) == ["pytest", "xgboost"]
     check = doctor.check_packages(lock)  # pytest is installed here, xgboost (CUDA) is not
     assert not check.ok and check.found.startswith("pytest installed") and check.fix == "pip uninstall -y pytest"

@@ -21,6 +21,8 @@ from workshop_utils.paths import PROJECT_ROOT
 
 MIN_MEMORY_GB = 4.0
 LOCK_FILE = PROJECT_ROOT / "requirements.lock"
+EXCLUDED_HEADER = "# The following packages were excluded from the output:"
+"""uv's heading, in a lock, over the packages left out of it (one ``# name`` line each)."""
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,13 @@ def _installed(name: str) -> str | None:
 
 
 def left_out(lock: Path = LOCK_FILE) -> list[str]:
-    """The packages the lock leaves out on purpose (marked ``sys_platform == 'never'`` by the
-    overrides in pyproject.toml), such as the CUDA ``xgboost`` beside ``xgboost-cpu``."""
-    return sorted({canonicalize_name(line.split("==")[0]) for line in lock.read_text().splitlines()
-                   if "==" in line and "'never'" in line and not line.startswith((" ", "#"))})
+    """The packages the lock leaves out on purpose, such as the CUDA ``xgboost`` beside
+    ``xgboost-cpu``: those uv lists under "excluded from the output" (``[tool.uv.pip]
+    no-emit-package`` in pyproject.toml)."""
+    lines = lock.read_text().splitlines()
+    start = next((n for n, line in enumerate(lines) if line.startswith(EXCLUDED_HEADER)), len(lines))
+    return sorted(canonicalize_name(line.lstrip("# ").strip()) for line in lines[start + 1:]
+                  if line.startswith("# ") and line.strip("# "))
 
 
 def check_packages(lock: Path = LOCK_FILE) -> Check:
