@@ -102,5 +102,6 @@ def test_final_grades_for_a_class_of_30_take_under_10_seconds(tmp_path) -> None:
     # The budget is 10 s on a quiet 2-core machine; a machine busy with other work (load above its
     # cores) gets proportionally more, so a loaded CI host does not fail a fast command.
     busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    print(f"workshop grades: {elapsed:.1f} s for 30 students")
     assert elapsed < 10 * busy, f"workshop grades took {elapsed:.1f} s for 30 students (load factor {busy:.1f})"
     shutil.rmtree(tmp_path / "feedback")

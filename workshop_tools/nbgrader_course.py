@@ -26,12 +26,14 @@ from workshop_utils.paths import PROJECT_ROOT, lesson_notebook, source_notebook
 
 def shared_config(cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Config:
     """What the ``workshop`` command and an instructor's own nbgrader (the root
-    ``nbgrader_config.py``) both use: the stubs, restoring deleted cells, the cell time limit."""
+    ``nbgrader_config.py``) both use: the stubs, restoring deleted cells, the cell time limit, the
+    faster feedback page exporter."""
     config = Config()
     config.ClearSolutions.code_stub = {"python": CODE_STUB}
     config.ClearSolutions.text_stub = TEXT_STUB
     config.OverwriteCells.add_missing_cells = True
     config.Execute.timeout = cell_timeout
+    config.GenerateFeedback.exporter_class = "workshop_tools.grading.feedback_exporter.FeedbackExporter"
     return config
 
 
