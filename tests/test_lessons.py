@@ -115,6 +115,7 @@ def test_key_figures_are_recorded(lesson):
     text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
     figures = json.loads(text)
     assert figures, "the key-figures cell prints a JSON object"
+    assert cell.metadata["slideshow"]["slide_type"] == "skip", "the key figures are for tests, not for a slide"
 
 
 def test_readme_lists_every_lesson_with_its_measured_run_time():
