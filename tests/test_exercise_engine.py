@@ -173,6 +173,8 @@ def test_the_progress_table_lists_every_lesson_and_exercise(capsys):
     table = capsys.readouterr().out
     assert "✓ Constraints from correlations" in table and "✗ Partial dependence by hand" in table
     assert "– Material reversals" in table and table.strip().splitlines()[-1].startswith("Done: 1 of ")
+    assert "02_surrogate_tree_loco  0/" in table and "  not started" in table, "a lesson not started is one line"
+    assert len(table.splitlines()) < 25, "short enough for a slide"
 
 
 def test_a_failed_grade_shows_one_sentence_in_a_notebook_kernel():

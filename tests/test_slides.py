@@ -49,6 +49,12 @@ SURVEY = """() => {
                  plots: slide.querySelectorAll('.jp-OutputArea-output img').length,
                  plotHeights: Array.from(slide.querySelectorAll('.jp-OutputArea-output img')).map(i => i.getBoundingClientRect().height),
                  broken: Array.from(slide.querySelectorAll('img')).filter(i => !(i.complete && i.naturalWidth)).length,
+                 tables: Array.from(slide.querySelectorAll('.jp-OutputArea-output table, .jp-OutputArea-output pre')).map(t => {
+                   const area = t.closest('.jp-OutputArea-output'), box = t.getBoundingClientRect();
+                   return {kind: t.tagName.toLowerCase(), width: box.width, height: box.height, right: box.right,
+                           scroll: Math.max(area.scrollWidth, t.scrollWidth), client: area.clientWidth,
+                           cell: (t.closest('.jp-Cell') || {id: ''}).id.replace('cell-id=', '')};
+                 }),
                  code});
     });
   });

@@ -1,5 +1,6 @@
 """A learner's progress: every check's outcome, kept in a small local file (no network, no
-account), and the table of every lesson and exercise as done ✓, tried ✗ or not tried –.
+account), and the table of every lesson and exercise as done ✓, tried ✗ or not tried –; a
+lesson not started yet takes one line, so the table stays short enough for a slide.
 
 The file is ``~/.workshop/progress.jsonl`` (one JSON object a line: lesson, exercise, passed,
 time), or the path in ``$WORKSHOP_PROGRESS_FILE``. Nothing is recorded while a notebook is being
@@ -87,13 +88,15 @@ def exercise_ids() -> dict[str, list[tuple[str, str]]]:
 
 
 def progress_table() -> str:
-    """The table: one line per exercise with its mark, a total per lesson and overall."""
+    """The table: a total per lesson and overall, and one line per exercise with its mark in the
+    lessons started."""
     marks = status(load())
     lines, done, total = [], 0, 0
     for lesson, items in exercise_ids().items():
         lesson_done = sum(marks.get((lesson, grade_id)) == DONE for grade_id, _ in items)
-        lines.append(f"{lesson}  {lesson_done}/{len(items)}")
-        lines += [f"  {marks.get((lesson, grade_id), NOT_TRIED)} {title}" for grade_id, title in items]
+        started = any((lesson, grade_id) in marks for grade_id, _ in items)
+        lines.append(f"{lesson}  {lesson_done}/{len(items)}" + ("" if started else "  not started"))
+        lines += [f"  {marks.get((lesson, grade_id), NOT_TRIED)} {title}" for grade_id, title in items if started]
         done, total = done + lesson_done, total + len(items)
     share = f"{done / total:.0%}" if total else "0%"
     lines.append(f"Done: {done} of {total} exercises ({share}). {DONE} done, {TRIED} tried, {NOT_TRIED} not tried.")
