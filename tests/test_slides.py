@@ -1,8 +1,8 @@
 """The exported reveal.js decks (`workshop slides`), opened in headless Chromium with the
 network cut off: they load only local files, reveal.js starts without a JavaScript error, the
 number of slides is what the notebook's slide metadata says, every slide shows something, no
-code block is wider than its slide at 1280x720, solutions and hidden tests are gone while the
-outputs stay. Screenshots of each deck's first slide and of its first slide with a plot go to
+code block is wider than its slide at 1280x720, every plot, table and printed output fits it,
+solutions and hidden tests are gone while the outputs stay. Screenshots of each deck's first slide and of its first slide with a plot go to
 test-artifacts/slides/.
 """
 
@@ -188,6 +188,19 @@ def test_every_plot_fits_its_slide(decks: dict[str, Deck], lesson: str) -> None:
     tall = [f"slide {s['h']}.{s['v']}: {height:.0f} px" for s in decks[lesson].slides
             for height in s["plotHeights"] if height > slides.PLOT_HEIGHT_PX + TOLERANCE_PX]
     assert not tall, f"{lesson}: plots taller than {slides.PLOT_HEIGHT_PX} px: {tall}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_table_and_printed_output_fits_its_slide(decks: dict[str, Deck], lesson: str) -> None:
+    """Tables and printed outputs need no sideways scrolling and are no taller than a plot may be."""
+    deck = decks[lesson]
+    index = {cell.get("id"): number for number, cell in enumerate(deck.notebook.cells)}
+    too_big = [f"cell {index.get(t['cell'], '?')} (slide {s['h']}.{s['v']}): a {t['kind']} of "
+               f"{t['width']:.0f} x {t['height']:.0f} px" for s in deck.slides for t in s["tables"]
+               if t["scroll"] > t["client"] + TOLERANCE_PX or t["right"] > slides.WIDTH + TOLERANCE_PX
+               or t["height"] > slides.PLOT_HEIGHT_PX + TOLERANCE_PX]
+    assert not too_big, (f"{lesson}: outputs wider than the {slides.WIDTH} px slide or taller than "
+                         f"{slides.PLOT_HEIGHT_PX} px:\n" + "\n".join(too_big))
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

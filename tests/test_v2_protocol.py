@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,7 @@ from mlserver.codecs import PandasCodec
 from mlserver.types import InferenceRequest, InferenceResponse
 
 from workshop_utils import data
-from workshop_utils.v2_protocol import BadRequest, InputTensor, outputs_frame, rows_from_inputs, v2_request
+from workshop_utils.v2_protocol import BadRequest, InputTensor, outputs_frame, rows_from_inputs, to_json, v2_request
 
 
 def tensors(body: dict) -> list[InputTensor]:
@@ -81,3 +83,12 @@ def test_every_bad_request_names_its_field_and_what_was_expected(parts, kind):
     with pytest.raises(BadRequest) as raised:
         rows_from_inputs(edited(parts.test[data.MODEL_INPUTS].iloc[:2], edit))
     assert raised.value.field == field and str(raised.value).startswith(field) and expected in str(raised.value)
+
+
+def test_to_json_reads_back_the_same_and_puts_each_tensor_on_one_line(parts):
+    body = v2_request(parts.test[data.MODEL_INPUTS].iloc[:3])
+    body["parameters"] = {"cutoff": 0.25}
+    text = to_json(body)
+    assert json.loads(text) == body
+    assert len(text.splitlines()) == len(data.MODEL_INPUTS) + 5, "braces, two keys, one line per input"
+    assert to_json([1, 2]) == "[1, 2]" and json.loads(to_json({"a": [[{"b": 1}]]})) == {"a": [[{"b": 1}]]}

@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,8 @@ import pandas as pd
 from workshop_utils.data import MODEL_INPUTS
 from workshop_utils.guards import STATUS_CODES, impossible_values
 
-__all__ = ["NUMERIC_DATATYPES", "BadRequest", "InputTensor", "outputs_frame", "rows_from_inputs", "v2_request"]
+__all__ = ["NUMERIC_DATATYPES", "BadRequest", "InputTensor", "outputs_frame", "rows_from_inputs", "to_json",
+           "v2_request"]
 
 NUMERIC_DATATYPES = ("FP64", "FP32", "INT64", "INT32")
 """The V2 datatypes a model input may be sent as."""
@@ -60,6 +62,35 @@ class InputTensor:
     datatype: str
     shape: Sequence[int]
     data: Any
+
+
+def _holds_structure(value: Any) -> bool:
+    """True for a dict or list that holds a dict, or a list that holds a list of dicts."""
+    inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return any(isinstance(item, dict) or (isinstance(item, list) and any(isinstance(x, dict) for x in item))
+               for item in inner)
+
+
+def to_json(payload: Any, indent: int = 1, level: int = 0) -> str:
+    """``payload`` as JSON with one line per tensor (every dict or list that holds no dict is
+    written on one line), so a request or response fits a slide.
+
+    >>> print(to_json({"id": "a", "outputs": [{"name": "p", "shape": [1, 1], "data": [0.5]}]}))
+    {
+     "id": "a",
+     "outputs": [
+      {"name": "p", "shape": [1, 1], "data": [0.5]}
+     ]
+    }
+    """
+    if not _holds_structure(payload):
+        return json.dumps(payload)
+    pad, close = " " * indent * (level + 1), " " * indent * level
+    if isinstance(payload, dict):
+        items = [f"{pad}{json.dumps(key)}: {to_json(value, indent, level + 1)}" for key, value in payload.items()]
+        return "{\n" + ",\n".join(items) + f"\n{close}}}"
+    items = [pad + to_json(value, indent, level + 1) for value in payload]
+    return "[\n" + ",\n".join(items) + f"\n{close}]"
 
 
 def v2_request(rows: pd.DataFrame, request_id: str | None = None) -> dict[str, Any]:
