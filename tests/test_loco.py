@@ -94,6 +94,32 @@ def test_sample_index_is_seeded_and_keeps_the_chosen_rows():
     assert len(loco.sample_index(index, 5000)) == 1000
 
 
+def test_scaled_contributions_add_up_to_the_gap_from_the_reference():
+    rng = np.random.default_rng(8)
+    contributions = pd.DataFrame(rng.normal(size=(30, 5)), columns=list("abcde"), index=range(200, 230))
+    contributions.iloc[4] = 0.0  # no factor exists
+    predictions = rng.uniform(size=30)
+    scaled = loco.scaled_to_reference(contributions, predictions, 0.3)
+    factors = loco.scale_factors(contributions, predictions, 0.3)
+    assert scaled.index.equals(contributions.index) and scaled.columns.equals(contributions.columns)
+    assert scaled.iloc[4].isna().all() and np.isnan(factors.iloc[4])
+    keep = np.arange(30) != 4
+    assert np.allclose(scaled.sum(axis=1).to_numpy()[keep], predictions[keep] - 0.3)
+    for row in np.flatnonzero(keep):  # brute force: one factor per row
+        factor = (predictions[row] - 0.3) / contributions.iloc[row].sum()
+        assert factors.iloc[row] == pytest.approx(factor)
+        assert np.allclose(scaled.iloc[row], contributions.iloc[row] * factor)
+        if factor < 0:
+            assert (np.sign(scaled.iloc[row]) == -np.sign(contributions.iloc[row])).all(), "every sign flips"
+
+
+def test_side_by_side_ranks_each_method_largest_first():
+    table = loco.side_by_side({"LOCO": pd.Series({"a": 0.1, "b": 0.3, "c": 0.3}),
+                               "Shapley": pd.Series({"a": 0.5, "b": -0.2, "c": 0.0})})
+    assert table.index.tolist() == ["b", "c", "a"]
+    assert table["LOCO rank"].tolist() == [1, 1, 3] and table["Shapley rank"].tolist() == [3, 2, 1]
+
+
 def test_mean_contributions_average_cell_by_cell():
     one = pd.DataFrame({"a": [1.0, 2.0], "b": [0.0, 4.0]})
     two = pd.DataFrame({"a": [3.0, 2.0], "b": [2.0, -4.0]})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import r2_score
+from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.tree import export_text
 
 from workshop_utils import data, surrogate
@@ -44,6 +44,41 @@ def test_deeper_trees_are_at_least_as_faithful_on_a_step_function():
     scores = surrogate.fidelity_by_depth(X, target, X, target, depths=[1, 2, 3], min_samples_leaf=1)
     assert scores.index.tolist() == [1, 2, 3] and scores.is_monotonic_increasing
     assert scores[3] == pytest.approx(1.0)
+
+
+def test_leaf_rules_send_every_row_to_its_own_leaf(parts, blackbox):
+    inputs = data.MODEL_INPUTS
+    tree = surrogate.fit_surrogate(parts.train[inputs], blackbox(parts.train))
+    rules = surrogate.leaf_rules(tree)
+    leaves = tree.apply(parts.test[inputs])
+    assert sorted(rules) == sorted(set(tree.apply(parts.train[inputs])))
+    assert len(rules) == tree.get_n_leaves()
+    X = parts.test[inputs]
+    for leaf, rule in rules.items():  # evaluate the rule text with pandas: exactly the rows in the leaf
+        mask = np.ones(len(X), dtype=bool)
+        for condition in rule.split(", "):
+            name, op, value = condition.split(" ")
+            threshold = float(value.replace(",", ""))
+            mask &= (X[name] <= threshold).to_numpy() if op == "<=" else (X[name] > threshold).to_numpy()
+        assert np.array_equal(mask, leaves == leaf), rule
+
+
+def test_leaf_fidelity_splits_the_squared_gap_by_leaf(parts, blackbox):
+    inputs = data.MODEL_INPUTS
+    tree = surrogate.fit_surrogate(parts.train[inputs], blackbox(parts.train))
+    held = blackbox(parts.test).to_numpy()
+    table = surrogate.leaf_fidelity(tree, parts.test, held)
+    fitted = tree.predict(parts.test[inputs])
+    leaves = tree.apply(parts.test[inputs])
+    assert table.index.tolist() == sorted(surrogate.leaf_rules(tree))
+    assert table["share_of_rows"].sum() == pytest.approx(1.0) and table["share_of_gap"].sum() == pytest.approx(1.0)
+    total = np.sum((held - fitted) ** 2)
+    assert total / np.sum((held - held.mean()) ** 2) == pytest.approx(1 - r2_score(held, fitted))
+    for leaf in np.unique(leaves):
+        inside = leaves == leaf
+        assert table.loc[leaf, "share_of_gap"] == pytest.approx(np.sum((held - fitted)[inside] ** 2) / total)
+        assert table.loc[leaf, "rmse"] == pytest.approx(np.sqrt(mean_squared_error(held[inside], fitted[inside])))
+        assert table.loc[leaf, "share_of_rows"] == pytest.approx(inside.mean())
 
 
 def test_split_rules_list_every_internal_node_top_down(parts, blackbox):

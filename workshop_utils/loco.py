@@ -30,8 +30,8 @@ from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid
 
 __all__ = ["blanked_copies", "ensemble_loco", "fit_seed_ensemble", "loco_contributions",
            "mean_contributions", "plot_ensemble_loco", "plot_reason_grid", "rank_agreement",
-           "reason_table", "reasons_at_percentiles", "sample_index", "top_reason",
-           "top_reason_agreement", "top_reason_match"]
+           "reason_table", "reasons_at_percentiles", "sample_index", "scale_factors", "scaled_to_reference",
+           "side_by_side", "top_reason", "top_reason_agreement", "top_reason_match"]
 
 
 def blanked_copies(X: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
@@ -56,6 +56,51 @@ def loco_contributions(predict: Predict, X: pd.DataFrame, inputs: Sequence[str])
     inputs = list(inputs)
     scores = pdp.score_versions(predict, blanked_versions(X, inputs))
     return pd.DataFrame((scores[0] - scores[1:]).T, index=X.index, columns=inputs)
+
+
+def scale_factors(contributions: pd.DataFrame, predictions: Sequence[float], reference: float) -> pd.Series:
+    """Per row, (prediction - ``reference``) / (the sum of the row's contributions): the number
+    the original notebook multiplies a row by; NaN where the sum is exactly 0.
+
+    >>> scale_factors(pd.DataFrame({"a": [0.1, 0.0], "b": [0.3, 0.0]}), [0.5, 0.3], 0.2).round(2).tolist()
+    [0.75, nan]
+    """
+    totals = contributions.sum(axis=1).to_numpy(dtype=float)
+    gaps = np.asarray(predictions, dtype=float) - float(reference)
+    factors = np.full(len(totals), np.nan)
+    np.divide(gaps, totals, out=factors, where=totals != 0)
+    return pd.Series(factors, index=contributions.index, name="factor")
+
+
+def scaled_to_reference(contributions: pd.DataFrame, predictions: Sequence[float],
+                        reference: float) -> pd.DataFrame:
+    """Each row's contributions times its :func:`scale_factors` factor, so that they add up to
+    the prediction minus ``reference`` (the original notebook's scale, with ``reference`` the
+    mean prediction). A row whose contributions sum to exactly 0 cannot be rescaled: it is all
+    NaN. Where the sum and prediction - ``reference`` have opposite signs, the factor is
+    negative and every sign in the row flips.
+
+    >>> loco = pd.DataFrame({"a": [0.1, 0.2, 0.0], "b": [0.3, -0.1, 0.0]})
+    >>> scaled_to_reference(loco, [0.5, 0.1, 0.3], 0.2).round(3).to_dict("list")
+    {'a': [0.075, -0.2, nan], 'b': [0.225, 0.1, nan]}
+    """
+    return contributions.mul(scale_factors(contributions, predictions, reference), axis=0)
+
+
+def side_by_side(columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """One customer's contributions from several methods, one column each, then each method's
+    rank of the inputs (1 = pushes the risk up the most; ties share the best rank); rows
+    ordered by the first method, largest first.
+
+    >>> side_by_side({"LOCO": pd.Series({"a": 0.1, "b": 0.3}),
+    ...               "Shapley": pd.Series({"a": 0.5, "b": -0.2})}).to_dict("list")
+    {'LOCO': [0.3, 0.1], 'Shapley': [-0.2, 0.5], 'LOCO rank': [1, 2], 'Shapley rank': [2, 1]}
+    """
+    table = pd.DataFrame(columns)
+    table = table.sort_values(next(iter(columns)), ascending=False, kind="stable")
+    for name in columns:
+        table[f"{name} rank"] = table[name].rank(ascending=False, method="min").astype(int)
+    return table
 
 
 def reason_table(contributions: pd.DataFrame, k: int = 3) -> pd.DataFrame:

@@ -31,8 +31,8 @@ from workshop_utils import SEED
 from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, plt
 
 __all__ = ["MIN_LEAF", "SURROGATE_DEPTH", "compare_importance", "fidelity", "fidelity_by_depth",
-           "fit_surrogate", "h2o_importance", "plot_fidelity_by_depth", "plot_importance_comparison",
-           "plot_surrogate_tree", "split_rules", "tree_importance"]
+           "fit_surrogate", "h2o_importance", "leaf_fidelity", "leaf_rules", "plot_fidelity_by_depth",
+           "plot_importance_comparison", "plot_surrogate_tree", "split_rules", "tree_importance"]
 
 SURROGATE_DEPTH = 3
 """Depth of the lesson's surrogate tree: eight leaves, still legible on one slide."""
@@ -98,6 +98,47 @@ def split_rules(tree: DecisionTreeRegressor) -> pd.DataFrame:
                      "share_of_rows": inner.n_node_samples[node] / inner.n_node_samples[0]})
         stack += [(inner.children_right[node], depth + 1), (inner.children_left[node], depth + 1)]
     return pd.DataFrame(rows, columns=["depth", "input", "threshold", "rule", "share_of_rows"])
+
+
+def leaf_rules(tree: DecisionTreeRegressor) -> dict[int, str]:
+    """Each leaf's node id and the conditions a row meets to reach it, top down, joined by ", ".
+
+    >>> X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+    >>> leaf_rules(fit_surrogate(X, [0, 0, 1, 1], max_depth=1, min_samples_leaf=1))
+    {1: 'x <= 1.5', 2: 'x > 1.5'}
+    """
+    inner, names = tree.tree_, list(tree.feature_names_in_)
+    rules: dict[int, str] = {}
+    stack: list[tuple[int, list[str]]] = [(0, [])]
+    while stack:
+        node, path = stack.pop()
+        if inner.children_left[node] == -1:
+            rules[int(node)] = ", ".join(path) or "all rows"
+            continue
+        name, threshold = names[inner.feature[node]], float(inner.threshold[node])
+        stack += [(inner.children_right[node], [*path, f"{name} > {threshold:,.6g}"]),
+                  (inner.children_left[node], [*path, f"{name} <= {threshold:,.6g}"])]
+    return dict(sorted(rules.items()))
+
+
+def leaf_fidelity(tree: DecisionTreeRegressor, X: pd.DataFrame, predictions: Sequence[float]) -> pd.DataFrame:
+    """Where the surrogate is unfaithful: one row per leaf (its rule) with the share of the rows
+    of ``X`` in it, its share of the tree's total squared difference from ``predictions`` (the
+    numerator of 1 - R²; the shares add up to 1) and its root mean squared difference; leaves
+    in the tree's left-to-right order.
+
+    >>> X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+    >>> tree = fit_surrogate(X, [0.0, 0.2, 1.0, 1.0], max_depth=1, min_samples_leaf=1)
+    >>> leaf_fidelity(tree, X, [0.0, 0.2, 1.0, 1.0]).round(2).to_dict("list")
+    {'rule': ['x <= 1.5', 'x > 1.5'], 'share_of_rows': [0.5, 0.5], 'share_of_gap': [1.0, 0.0], 'rmse': [0.1, 0.0]}
+    """
+    rules = leaf_rules(tree)
+    columns = X[list(tree.feature_names_in_)]
+    squared = pd.Series((np.asarray(predictions, dtype=float) - tree.predict(columns)) ** 2)
+    groups = squared.groupby(tree.apply(columns))
+    table = pd.DataFrame({"rule": pd.Series(rules), "share_of_rows": groups.size() / len(squared),
+                          "share_of_gap": groups.sum() / squared.sum(), "rmse": np.sqrt(groups.mean())})
+    return table.fillna({"share_of_rows": 0.0, "share_of_gap": 0.0}).rename_axis("leaf")
 
 
 def compare_importance(sources: Mapping[str, pd.Series]) -> pd.DataFrame:

@@ -1,35 +1,34 @@
-"""Lesson 02's exercises (surrogate tree and LOCO for an H2O GBM): the surrogate's fidelity by
-hand, one customer's LOCO by hand, reason codes from a table of contributions, and how often an
-ensemble agrees on the top reason; two concept questions and a written question.
+"""Lesson 02's exercises (surrogate tree and LOCO for an H2O GBM): where the surrogate is
+unfaithful (each leaf's share of the squared gap to the GBM), one customer's LOCO by hand, LOCO
+rescaled to the original notebook's mean-prediction scale, and how often an ensemble agrees on
+the top reason; two concept questions and a written question.
 
-Each case is judged against scikit-learn's ``r2_score``, NumPy or a closed form, never against
-the course helper the learner is asked to replace. The hidden cases use inputs the lesson never
-printed: another split, other customers, a toy model whose answer is known in closed form, and
-synthetic contribution tables.
+Each case is judged against NumPy or a closed form, never against the course helper the learner
+is asked to replace. The hidden cases use inputs the lesson never printed: another split, other
+customers, another reference, a toy model whose answer is known in closed form, and synthetic
+tables.
 
 Example:
-    >>> fidelity.title, len(fidelity.hints) >= 2
-    ('Fidelity by hand', True)
+    >>> leaf_gap.title, len(leaf_gap.hints) >= 2
+    ('Where the surrogate is unfaithful', True)
     >>> toy_loco(one_call_toy(), pd.DataFrame({"a": [2.0], "b": [1.0]}), ["a", "b"]).round(2).tolist()
     [0.2, 0.3]
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import r2_score
 
 from workshop_utils import SEED, loco, surrogate
 from workshop_utils.data import MODEL_INPUTS
-from workshop_utils.exercises.engine import Case, Compare, Exercise, Question, ScoresOnce, Written, close, shown
+from workshop_utils.exercises.engine import Case, Compare, Exercise, Question, ScoresOnce, Written, close
 
-__all__ = ["EXERCISES", "LESSON", "agreement", "fidelity", "loco_row", "q_fidelity", "q_missing", "reasons", "written"]
+__all__ = ["EXERCISES", "LESSON", "agreement", "leaf_gap", "loco_row", "mean_scale", "q_fidelity", "q_missing", "written"]
 
 LESSON = "02_surrogate_tree_loco"
 
@@ -70,100 +69,114 @@ def replay_case(name: str, build: Callable[[Mapping[str, Any]], tuple], expected
     return Case(name, arguments, expected, compare, diagnose, lesson_result)
 
 
-# -- 1. fidelity (R²) by hand ----------------------------------------------------------------------
+# -- 1. where the surrogate is unfaithful: each leaf's share of the squared gap ------------------------
 
-def library_r2(target: Any, fitted: Any) -> float:
-    """The reference: scikit-learn's R² of ``fitted`` against ``target``."""
-    return float(r2_score(np.asarray(target, dtype=float), np.asarray(fitted, dtype=float)))
-
-
-def r2_around(target: Any, fitted: Any, centre: float) -> float:
-    """1 - (squared differences) / (squared distances of ``target`` from ``centre``): a mistake
-    when ``centre`` is not the target's mean."""
+def gap_shares(target: Any, fitted: Any, leaves: Any) -> pd.Series:
+    """The reference (NumPy): each leaf's sum of squared differences between ``target`` and
+    ``fitted`` over the total sum, indexed by the leaves in ascending order."""
     t, f = np.asarray(target, dtype=float), np.asarray(fitted, dtype=float)
-    return float(1 - np.sum((t - f) ** 2) / np.sum((t - centre) ** 2))
+    labels, position = np.unique(np.asarray(leaves), return_inverse=True)
+    sums = np.bincount(position, weights=(t - f) ** 2, minlength=len(labels))
+    return pd.Series(sums / sums.sum(), index=labels, dtype=float)
 
 
-FIDELITY_MISTAKES: list[Mistake] = [
-    (lambda t, f: library_r2(f, t),
-     "target and fitted are swapped: the differences are measured around the mean of `target` (the GBM's predictions)."),
-    (lambda t, f: r2_around(t, f, float(np.mean(np.asarray(f, dtype=float)))),
-     "the denominator uses the mean of `fitted`; it should use the mean of `target`."),
-    (lambda t, f: 1 - library_r2(t, f),
-     "this is the unexplained share (sum of squared differences / total); R² is 1 minus it."),
-    (lambda t, f: max(library_r2(t, f), 0.0),
-     "R² can be negative (a fit worse than the mean); do not clip it at 0."),
-    (lambda t, f: float(np.mean((np.asarray(t, dtype=float) - np.asarray(f, dtype=float)) ** 2)),
-     "this is the mean squared difference; R² divides the sum of squared differences by the target's "
-     "total sum of squares around its mean, and subtracts that from 1."),
-    (lambda t, f: float(np.corrcoef(np.asarray(t, dtype=float), np.asarray(f, dtype=float))[0, 1] ** 2),
-     "this is the squared correlation, which ignores any offset between the two; compute 1 - SSE / SST."),
+def per_leaf(target: Any, fitted: Any, leaves: Any, statistic: Callable[[np.ndarray], float]) -> pd.Series:
+    """``statistic`` of each leaf's differences (target - fitted), leaves in ascending order (for the mistakes)."""
+    t, f = np.asarray(target, dtype=float), np.asarray(fitted, dtype=float)
+    return pd.Series(t - f).groupby(np.asarray(leaves)).agg(statistic).astype(float)
+
+
+LEAF_MISTAKES: list[Mistake] = [
+    (lambda t, f, leaves: pd.Series(np.asarray(leaves)).value_counts(normalize=True).sort_index().astype(float),
+     "this is each leaf's share of the ROWS; the exercise asks for its share of the squared differences."),
+    (lambda t, f, leaves: per_leaf(t, f, leaves, lambda d: float(np.mean(d ** 2))),
+     "this is each leaf's mean squared difference; divide each leaf's SUM of squared differences by the sum over "
+     "all rows, so the shares add up to 1."),
+    (lambda t, f, leaves: per_leaf(t, f, leaves, lambda d: float(np.sum(d ** 2))),
+     "these are the leaves' sums of squared differences; divide each by their total so the shares add up to 1."),
+    (lambda t, f, leaves: per_leaf(t, f, leaves, lambda d: float(np.sum(np.abs(d)))) /
+     float(np.sum(np.abs(np.asarray(t, dtype=float) - np.asarray(f, dtype=float)))),
+     "square the differences (as R² does) instead of taking their sizes."),
+    (lambda t, f, leaves: per_leaf(t, f, leaves, lambda d: float(np.sum(d ** 2))) /
+     float(np.sum((np.asarray(t, dtype=float) - np.mean(np.asarray(t, dtype=float))) ** 2)),
+     "this divides by the target's total sum of squares (so the shares add up to 1 - R²); divide by the total of "
+     "the squared differences instead, so they add up to 1."),
 ]
 
 
-def fidelity_fallback(got: Any, expected: float) -> str | None:
-    """What to say about a wrong R² no common mistake explains."""
-    if np.ndim(got) != 0:
-        return "return one number (a float), not one value per row."
-    return "R² = 1 - sum((target - fitted)²) / sum((target - mean of target)²), with both turned into float arrays first."
+def same_shares(got: Any, expected: pd.Series) -> bool:
+    """A Series with the expected leaves, in ascending order, and shares within 1e-9."""
+    return (isinstance(got, pd.Series) and list(got.index) == list(expected.index)
+            and close(1e-9)(got.to_numpy(dtype=float), expected.to_numpy(dtype=float)))
 
 
-def fidelity_case(name: str, build: Callable[[Mapping[str, Any]], tuple], lesson_result: bool = False) -> Case:
-    """A case of the fidelity exercise, judged against scikit-learn to 1e-9."""
-    return replay_case(name, build, library_r2, close(1e-9), FIDELITY_MISTAKES, fidelity_fallback, lesson_result)
+def leaf_fallback(got: Any, expected: pd.Series) -> str | None:
+    """What to say about a wrong table of shares no common mistake explains."""
+    if not isinstance(got, pd.Series):
+        return "return a pandas Series indexed by leaf (one share per leaf), not a list, array or DataFrame."
+    if sorted(map(str, got.index)) != sorted(map(str, expected.index)):
+        return "index the Series by the leaves that occur in `leaves`, one entry each (group by `leaves`)."
+    if list(got.index) != list(expected.index):
+        return "order the leaves ascending (`.sort_index()`), as `groupby` does."
+    return "square each row's difference (target - fitted), add the squares up per leaf, and divide by the sum over all rows."
 
 
-def tree_on(rows: str, predictions: str) -> Callable[[Mapping[str, Any]], tuple]:
-    """The lesson's surrogate on the rows ``context[rows]``: (GBM predictions, tree output)."""
+def leaf_case(name: str, build: Callable[[Mapping[str, Any]], tuple], lesson_result: bool = False) -> Case:
+    """A case of the leaf exercise, judged against the NumPy reference, its diagnosis replaying
+    the usual mistakes on the case's own arguments."""
+    return replay_case(name, build, gap_shares, same_shares, LEAF_MISTAKES, leaf_fallback, lesson_result)
+
+
+def tree_leaves_on(rows: str, predictions: str) -> Callable[[Mapping[str, Any]], tuple]:
+    """The lesson's surrogate on the rows ``context[rows]``: (GBM predictions, tree output, leaf of each row)."""
 
     def build(c: Mapping[str, Any]) -> tuple:
         tree = c["tree"]
-        fitted = tree.predict(c[rows][list(tree.feature_names_in_)])
-        return np.asarray(c[predictions], dtype=float), fitted
+        X = c[rows][list(tree.feature_names_in_)]
+        return np.asarray(c[predictions], dtype=float), tree.predict(X), tree.apply(X)
 
     return build
 
 
-def noisy_copy(rows: int = 60) -> tuple:
-    """A seeded target and a noisy copy of it: a fit that is good but not perfect."""
+def noisy_leaves(rows: int = 90) -> tuple:
+    """A seeded target, a noisy copy whose noise grows with the leaf, and string leaf labels."""
     rng = np.random.default_rng(SEED)
+    leaves = rng.choice(["left", "middle", "right"], size=rows)
+    scale = pd.Series(leaves).map({"left": 0.05, "middle": 0.1, "right": 0.3}).to_numpy()
     target = rng.uniform(size=rows)
-    return target, target + rng.normal(scale=0.2, size=rows)
+    return pd.Series(target), list(target + rng.normal(size=rows) * scale), pd.Series(leaves)
 
 
-def fidelity_through_helpers(target: Any, fitted: Any) -> float:
-    """A shortcut through the course's helpers (what the exercise rules out): a tree that copies
-    ``fitted`` exactly, scored against ``target`` by ``surrogate.fidelity``."""
-    X = pd.DataFrame({"fitted": np.asarray(fitted, dtype=float)})
-    copy = surrogate.fit_surrogate(X, X["fitted"], max_depth=None, min_samples_leaf=1)
-    return surrogate.fidelity(copy, X, target)
+def shares_through_helpers(target: Any, fitted: Any, leaves: Any) -> pd.Series:
+    """A shortcut through the course's helpers (what the exercise rules out): a tree grown on
+    the leaf labels, read by ``surrogate.leaf_fidelity``."""
+    X = pd.DataFrame({"leaf": pd.factorize(np.asarray(leaves), sort=True)[0].astype(float)})
+    copy = surrogate.fit_surrogate(X, fitted, max_depth=None, min_samples_leaf=1)
+    return surrogate.leaf_fidelity(copy, X, target)["share_of_gap"]
 
 
-fidelity = Exercise(
-    LESSON, "ex1_fidelity", "Fidelity by hand",
+leaf_gap = Exercise(
+    LESSON, "ex1_leaf_gap", "Where the surrogate is unfaithful",
     visible=[
-        fidelity_case("a toy target [1, 2, 3] fitted by [2, 1, 5] (worse than the mean, so R² is negative)",
-                      lambda c: ([1.0, 2.0, 3.0], [2.0, 1.0, 5.0])),
-        fidelity_case("the lesson's surrogate on the test rows", tree_on("test", "predictions"), lesson_result=True),
+        leaf_case("six toy rows in leaves 3, 3, 4, 4, 4, 7 (the tree is exact in leaf 7)",
+                  lambda c: ([0.1, 0.3, 0.5, 0.6, 0.7, 0.9], [0.2, 0.2, 0.6, 0.6, 0.6, 0.9], [3, 3, 4, 4, 4, 7])),
+        leaf_case("the lesson's surrogate on the test rows", tree_leaves_on("test", "predictions"), lesson_result=True),
     ],
     hidden=[
-        fidelity_case("the lesson's surrogate on the validation rows", tree_on("valid", "valid_predictions")),
-        fidelity_case("60 random targets and a noisy copy of them", lambda c: noisy_copy()),
-        fidelity_case("the same 60 targets as a pandas Series, the noisy copy as a list",
-                      lambda c: (pd.Series(noisy_copy()[0]), list(noisy_copy()[1]))),
-        fidelity_case("a fit that predicts the target's mean everywhere (R² = 0)",
-                      lambda c: (noisy_copy()[0], np.full(60, noisy_copy()[0].mean()))),
-        fidelity_case("a perfect fit (R² = 1)", lambda c: ([0.2, 0.5, 0.9, 0.4], [0.2, 0.5, 0.9, 0.4])),
+        leaf_case("the lesson's surrogate on the validation rows", tree_leaves_on("valid", "valid_predictions")),
+        leaf_case("90 random targets, a noisy copy (as a list) and three named leaves", lambda c: noisy_leaves()),
+        leaf_case("a single leaf (its share is 1)", lambda c: ([0.1, 0.4, 0.2], [0.2, 0.2, 0.2], [5, 5, 5])),
+        leaf_case("leaves given as a NumPy array, not in order", lambda c: (
+            np.array([0.2, 0.9, 0.4, 0.8]), np.array([0.3, 0.6, 0.3, 0.7]), np.array([9, 2, 9, 2]))),
     ],
     hints=[
-        "Turn both into float arrays (`np.asarray(x, dtype=float)`). The unexplained part is the sum of squared "
-        "differences between target and fitted; the total is the sum of squared differences between target and "
-        "the mean of target.",
-        "`unexplained = np.sum((target - fitted) ** 2)`, `total = np.sum((target - target.mean()) ** 2)`, then "
-        "`return float(1 - unexplained / total)`.",
+        "Turn `target` and `fitted` into float arrays and square each row's difference. Put the squares in a pandas "
+        "Series and group them by `leaves`: each leaf's sum, divided by the sum over all rows, is its share.",
+        "`squared = pd.Series((np.asarray(target, dtype=float) - np.asarray(fitted, dtype=float)) ** 2)`; "
+        "`sums = squared.groupby(np.asarray(leaves)).sum()`; `return sums / sums.sum()`.",
     ],
-    helpers=["workshop_utils.surrogate.fidelity", "workshop_utils.surrogate.fidelity_by_depth", "sklearn.metrics.r2_score"],
-    helper_answer=fidelity_through_helpers,
+    helpers=["workshop_utils.surrogate.leaf_fidelity", "workshop_utils.surrogate.fidelity"],
+    helper_answer=shares_through_helpers,
 )
 
 
@@ -274,106 +287,124 @@ loco_row = Exercise(
 )
 
 
-# -- 3. reason codes from a table of contributions ---------------------------------------------------
+# -- 3. LOCO on the mean-prediction scale ---------------------------------------------------------------
 
-def ranked_positive(contributions: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The reference (NumPy): per row, the names of the largest positive contributions, largest
-    first (a stable sort), padded with None to ``k`` columns ``reason_1`` ... ``reason_k``."""
+def rescaled(contributions: pd.DataFrame, predictions: Any, reference: float) -> pd.DataFrame:
+    """The reference (NumPy): each row times (prediction - reference) / (the row's sum); NaN
+    for a row whose sum is exactly 0."""
     values = contributions.to_numpy(dtype=float)
-    order = np.argsort(-values, axis=1, kind="stable")[:, :k]
-    names = np.asarray(contributions.columns, dtype=object)[order]
-    names[np.take_along_axis(values, order, axis=1) <= 0] = None
-    table = np.full((len(values), k), None, dtype=object)
-    table[:, : names.shape[1]] = names
-    return pd.DataFrame(table, index=contributions.index, columns=[f"reason_{rank}" for rank in range(1, k + 1)])
+    totals = values.sum(axis=1)
+    gaps = np.asarray(predictions, dtype=float) - float(reference)
+    factors = np.full(len(values), np.nan)
+    np.divide(gaps, totals, out=factors, where=totals != 0)
+    return pd.DataFrame(values * factors[:, None], index=contributions.index, columns=contributions.columns)
 
 
-def same_table(got: Any, expected: pd.DataFrame) -> bool:
-    """A DataFrame with the expected columns, index and cells (None where expected)."""
+def times(contributions: pd.DataFrame, factors: Any) -> pd.DataFrame:
+    """Each row of ``contributions`` times its factor (for the mistakes below)."""
+    return contributions.astype(float).mul(np.asarray(factors, dtype=float), axis=0)
+
+
+def row_sums(contributions: pd.DataFrame) -> np.ndarray:
+    """Each row's sum, as floats."""
+    return contributions.to_numpy(dtype=float).sum(axis=1)
+
+
+SCALE_MISTAKES: list[Mistake] = [
+    (lambda c, p, r: times(c, np.asarray(p, dtype=float) / row_sums(c)),
+     "the factor is (prediction - reference) / sum: subtract the reference from each prediction first."),
+    (lambda c, p, r: times(c, (np.asarray(p, dtype=float) - r) / np.abs(c.to_numpy(dtype=float)).sum(axis=1)),
+     "divide by the plain sum of the row's contributions, not the sum of their sizes (the factor can be negative)."),
+    (lambda c, p, r: times(c, row_sums(c) / (np.asarray(p, dtype=float) - r)),
+     "the factor is upside down: (prediction - reference) divided by the row's sum."),
+    (lambda c, p, r: c.astype(float).add(((np.asarray(p, dtype=float) - r) - row_sums(c)) / c.shape[1], axis=0),
+     "this spreads the gap evenly over the inputs; the original multiplies every contribution of a row by ONE factor."),
+    (lambda c, p, r: times(c, np.where(row_sums(c) != 0, (np.asarray(p, dtype=float) - r)
+                                       / np.where(row_sums(c) != 0, row_sums(c), 1), 0.0)),
+     "a row whose contributions sum to 0 cannot be rescaled: give it NaN, not 0."),
+]
+
+
+def same_frame(got: Any, expected: pd.DataFrame) -> bool:
+    """A DataFrame with the expected index and columns and values within 1e-9 (NaN where expected)."""
     return (isinstance(got, pd.DataFrame) and list(got.columns) == list(expected.columns)
-            and got.index.equals(expected.index) and got.to_numpy().tolist() == expected.to_numpy().tolist())
+            and got.index.equals(expected.index)
+            and close(1e-9)(got.to_numpy(dtype=float), expected.to_numpy(dtype=float)))
 
 
-def diagnose_reasons(got: Any, expected: pd.DataFrame) -> str | None:
-    """The likely mistake behind a wrong reason-code table, after the first customer whose
-    reasons differ."""
+def scale_fallback(got: Any, expected: pd.DataFrame) -> str | None:
+    """What to say about a wrong rescaled table no common mistake explains."""
     if not isinstance(got, pd.DataFrame):
-        return "return a DataFrame (one row per customer), not a list or a Series."
-    if list(got.columns) != list(expected.columns):
-        return f"name the columns {', '.join(expected.columns)}: k of them, even where a customer has fewer reasons."
-    if not got.index.equals(expected.index):
-        return "keep the customers' index: pass `index=contributions.index` when you build the DataFrame."
-    return first_difference(got, expected) + reasons_mistake(got, expected)
+        return "return a DataFrame shaped like `contributions` (same index and columns)."
+    if list(got.columns) != list(expected.columns) or not got.index.equals(expected.index):
+        return "keep the index and columns of `contributions`: multiply it row by row (`contributions.mul(factor, axis=0)`)."
+    values = got.to_numpy(dtype=float)
+    if np.isinf(values).any():
+        return "a row whose contributions sum to 0 cannot be rescaled: give it NaN, not infinity."
+    return "each row times ONE number, (its prediction - reference) / (the sum of its contributions)."
 
 
-def first_difference(got: pd.DataFrame, expected: pd.DataFrame) -> str:
-    """Where two tables of the same shape first differ: the row label and both rows."""
-    for label, have, want in zip(expected.index, got.to_numpy().tolist(), expected.to_numpy().tolist()):
-        if have != want:
-            return f"for row {label!r} the reasons should be {shown(want)}, yours are {shown(have)}; "
-    return ""
+def scale_case(name: str, build: Callable[[Mapping[str, Any]], tuple], lesson_result: bool = False) -> Case:
+    """A case of the rescaling exercise, judged against the NumPy reference."""
+    return replay_case(name, build, rescaled, same_frame, SCALE_MISTAKES, scale_fallback, lesson_result)
 
 
-def reasons_mistake(got: pd.DataFrame, expected: pd.DataFrame) -> str:
-    """The likely mistake behind reason codes in a table of the right shape."""
-    cells = list(zip(got.to_numpy().ravel(), expected.to_numpy().ravel()))
-    if any(want is None and isinstance(have, float) and np.isnan(have) for have, want in cells):
-        return "fill the empty places with None, not NaN (build the rows as lists and pad them with None)."
-    if any(want is None and have is not None for have, want in cells):
-        return "only positive contributions are reasons: leave out zeros and negatives."
-    rows = zip(got.to_numpy().tolist(), expected.to_numpy().tolist())
-    if all(sorted(map(str, a)) == sorted(map(str, b)) for a, b in rows):
-        return "largest first: sort each customer's positive contributions in descending order."
-    return "for each row: keep the positive contributions, sort them largest first, take the first k names."
+def toy_scaling(_: Mapping[str, Any]) -> tuple:
+    """Three customers: one whose sum and gap agree in sign, one where they disagree (every
+    sign flips), and one with no contributions at all; reference 0.2."""
+    contributions = pd.DataFrame({"a": [0.1, 0.2, 0.0], "b": [0.3, -0.1, 0.0]}, index=["x", "y", "z"])
+    return contributions, pd.Series([0.5, 0.1, 0.3], index=["x", "y", "z"]), 0.2
 
 
-def contribution_rows(select: Callable[[pd.DataFrame, pd.Series], pd.DataFrame], k: int) -> Callable[[Mapping[str, Any]], tuple]:
-    """Rows of the lesson's LOCO table, chosen by ``select(contributions, rows)``, and ``k``."""
-    return lambda c: (select(c["contributions"], c["rows"]), k)
+def lesson_rows(select: Callable[[pd.DataFrame, pd.Series], pd.Index],
+                reference: Callable[[Mapping[str, Any]], float]) -> Callable[[Mapping[str, Any]], tuple]:
+    """Rows of the lesson's LOCO table chosen by ``select(contributions, rows)``, their
+    predictions (a Series) and a reference."""
+
+    def build(c: Mapping[str, Any]) -> tuple:
+        labels = select(c["contributions"], c["rows"])
+        return c["contributions"].loc[labels], c["predictions"].loc[labels], reference(c)
+
+    return build
 
 
-def toy_contributions(_: Mapping[str, Any]) -> pd.DataFrame:
-    """Three customers: two positive reasons, one, and none (all zero)."""
-    return pd.DataFrame({"a": [0.3, -0.1, 0.0], "b": [0.5, -0.2, 0.0], "c": [-0.1, 0.4, 0.0]}, index=["x", "y", "z"])
+def synthetic_scaling(rows: int = 40) -> tuple:
+    """Seeded synthetic contributions on five inputs, predictions as a plain list, reference 0.25."""
+    rng = np.random.default_rng(SEED + 4)
+    contributions = pd.DataFrame(rng.normal(0.01, 0.05, size=(rows, 5)), columns=[f"x{n}" for n in range(5)],
+                                 index=range(100, 100 + rows))
+    return contributions, list(rng.uniform(0.02, 0.9, size=rows)), 0.25
 
 
-def random_contributions(rows: int = 50, columns: int = 6) -> pd.DataFrame:
-    """Seeded synthetic contributions, about a third of them negative, on a string index."""
-    rng = np.random.default_rng(SEED + 2)
-    values = rng.normal(loc=0.02, scale=0.05, size=(rows, columns))
-    return pd.DataFrame(values, index=[f"customer {n}" for n in range(rows)], columns=[f"input_{n}" for n in range(columns)])
-
-
-reasons_case = functools.partial(Case, expected=ranked_positive, compare=same_table, diagnose=diagnose_reasons)
-"""A case of the reason-code exercise (its name and arguments), judged against the NumPy reference."""
-
-
-reasons = Exercise(
-    LESSON, "ex3_reasons", "Reason codes from LOCO",
+mean_scale = Exercise(
+    LESSON, "ex3_mean_scale", "LOCO on the mean-prediction scale",
     visible=[
-        reasons_case("a toy table of three customers (two, one and no positive contributions), k = 2",
-                     lambda c: (toy_contributions(c), 2)),
-        reasons_case("the lesson's six customers across the risk range, k = 3",
-                     contribution_rows(lambda frame, rows: frame.loc[rows.to_numpy()], 3), lesson_result=True),
+        scale_case("three toy customers (sum and gap agree, disagree, a row of zeros), reference 0.2", toy_scaling),
+        scale_case("the lesson's six customers across the risk range, reference = the mean test prediction",
+                   lesson_rows(lambda frame, rows: rows.to_numpy(), lambda c: float(c["predictions"].mean())),
+                   lesson_result=True),
     ],
     hidden=[
-        reasons_case("the toy table with k = 1", lambda c: (toy_contributions(c), 1)),
-        reasons_case("the toy table with k = 4 (more than its three inputs)", lambda c: (toy_contributions(c), 4)),
-        reasons_case("the first 300 sampled customers of the lesson, k = 3",
-                     contribution_rows(lambda frame, rows: frame.iloc[:300], 3)),
-        reasons_case("300 other sampled customers of the lesson, k = 5",
-                     contribution_rows(lambda frame, rows: frame.iloc[500:800], 5)),
-        reasons_case("50 synthetic customers and six inputs, k = 3", lambda c: (random_contributions(), 3)),
+        scale_case("the first 300 sampled customers, reference = the mean test prediction",
+                   lesson_rows(lambda frame, rows: frame.index[:300], lambda c: float(c["predictions"].mean()))),
+        scale_case("300 other sampled customers, reference = the observed default rate 0.221",
+                   lesson_rows(lambda frame, rows: frame.index[500:800], lambda c: 0.221)),
+        scale_case("40 synthetic customers, five inputs, predictions as a list, reference 0.25",
+                   lambda c: synthetic_scaling()),
+        scale_case("one customer whose contributions already add up to prediction - reference (factor 1)",
+                   lambda c: (pd.DataFrame({"a": [0.25], "b": [0.05]}), [0.5], 0.2)),
     ],
-    helpers=["workshop_utils.loco.reason_table", "workshop_utils.loco.reasons_at_percentiles",
-             "workshop_utils.shapley.top_reasons"],
-    helper_answer=lambda contributions, k: loco.reason_table(contributions, k),
     hints=[
-        "Go row by row (`for label, row in contributions.iterrows()`): keep the positive values (`row[row > 0]`), "
-        "sort them largest first, take the first k names, and pad the list with None up to k.",
-        "`names = list(row[row > 0].sort_values(ascending=False).index[:k])`; append `names + [None] * (k - len(names))`; "
-        "finally `pd.DataFrame(table, index=contributions.index, columns=[f'reason_{i}' for i in range(1, k + 1)])`.",
+        "For each row: the gap is its prediction minus `reference`, the total is the sum of its contributions "
+        "(`contributions.sum(axis=1)`). Multiply every contribution of the row by gap / total. Where the total is "
+        "exactly 0 there is no factor: the row becomes NaN.",
+        "`totals = contributions.sum(axis=1).to_numpy()`; `gaps = np.asarray(predictions, dtype=float) - reference`; "
+        "`factors = np.where(totals != 0, gaps / np.where(totals != 0, totals, 1), np.nan)`; "
+        "`return contributions.mul(factors, axis=0)`.",
     ],
+    helpers=["workshop_utils.loco.scaled_to_reference"],
+    helper_answer=lambda contributions, predictions, reference:
+        loco.scaled_to_reference(contributions, predictions, reference),
 )
 
 
@@ -491,7 +522,7 @@ q_missing = Question.choice(LESSON, "q2_missing", "What LIMIT_BAL as the riskies
 
 written = Written(LESSON, "ex5_written", "Can you send these reasons to a customer?")
 
-EXERCISES = [fidelity, q_fidelity, loco_row, q_missing, reasons, agreement, written]
+EXERCISES = [q_fidelity, leaf_gap, loco_row, q_missing, mean_scale, agreement, written]
 """Every exercise of the lesson, in the order the notebook asks them (for ``workshop progress``)."""
 
 
