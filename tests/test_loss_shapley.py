@@ -80,3 +80,17 @@ def test_tables_and_figure():
     assert loss_shapley.worst_rows(pd.Series([1.0, 2.0]), 0.0).tolist() == [1], "at least one row"
     figure = loss_shapley.plot_loss_by_outcome(table, "test")
     assert isinstance(figure, Figure) and len(figure.axes[0].containers) == 2
+
+
+def test_loss_reason_codes_are_each_rows_largest_positive_contributions(explained):
+    contribs, rows = explained["contribs"], explained["rows"]
+    worst = explained["residual"].nlargest(3).index
+    codes = loss_shapley.loss_reason_codes(contribs, rows, worst, k=3)
+    assert list(dict.fromkeys(codes.index.get_level_values(0))) == list(worst)
+    for row in worst:
+        brute = contribs.loc[row].drop(loss_shapley.EXPECTED)
+        brute = brute[brute > 0].sort_values(ascending=False).head(3)
+        assert codes.loc[row, "input"].tolist() == brute.index.tolist()
+        assert np.allclose(codes.loc[row, "contribution"], brute.round(4))
+    figure = loss_shapley.plot_loss_reason_codes(codes, {row: str(row) for row in worst})
+    assert isinstance(figure, Figure) and figure.get_size_inches()[0] <= 7.2

@@ -24,10 +24,12 @@ import xgboost as xgb
 from matplotlib.figure import Figure
 
 from workshop_utils import SEED
-from workshop_utils.plots import RISK_DOWN, RISK_UP, plt
+from workshop_utils.plots import RISK_DOWN, RISK_UP, panel_grid, plt
+from workshop_utils.shapley import reason_codes
 
 __all__ = ["EXPECTED", "background_sample", "local_accuracy_gap", "loss_contributions", "loss_drivers", "loss_explainer",
-           "loss_from_contributions", "mean_loss_by_outcome", "plot_loss_by_outcome", "worst_rows"]
+           "loss_from_contributions", "loss_reason_codes", "mean_loss_by_outcome", "plot_loss_by_outcome",
+           "plot_loss_reason_codes", "worst_rows"]
 
 EXPECTED = "EXPECTED"
 """Column holding each row's expected loss (the explainer's base value for that row's outcome)."""
@@ -135,5 +137,36 @@ def plot_loss_by_outcome(table: pd.DataFrame, title: str, top: int = 10) -> Figu
     axes.set(title=title, xlabel="mean Shapley contribution to the logloss\n"
                                  "(< 0: the input lowers the loss, > 0: it raises it)")
     axes.legend(loc="lower left", fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def loss_reason_codes(contributions: pd.DataFrame, values: pd.DataFrame, rows: Sequence, k: int = 3) -> pd.DataFrame:
+    """Loss reason codes: for each row label in ``rows``, the ``k`` inputs whose values raised that
+    row's logloss the most (largest positive loss contributions), in words, largest first.
+    Index: (row, rank); columns ``input``, ``reason`` and ``contribution``.
+
+    >>> contribs = pd.DataFrame({"PAY_0": [1.2, -0.1], "LIMIT_BAL": [0.3, 0.2], EXPECTED: [0.5, 0.5]},
+    ...                         index=[7, 8])
+    >>> values = pd.DataFrame({"PAY_0": [0, 2], "LIMIT_BAL": [500000, 20000]}, index=[7, 8])
+    >>> loss_reason_codes(contribs, values, [7], k=2)["reason"].tolist()
+    ['PAY_0 = 0 (revolving credit)', 'LIMIT_BAL = 500,000 NT$ (credit limit)']
+    """
+    inputs = contributions.drop(columns=[EXPECTED], errors="ignore")
+    return pd.concat({row: reason_codes(inputs.loc[row], values.loc[row], k) for row in rows},
+                     names=["row", "rank"])
+
+
+def plot_loss_reason_codes(codes: pd.DataFrame, titles: dict) -> Figure:
+    """One panel per row of a :func:`loss_reason_codes` table: bars of its loss reasons, the top
+    reason on top; ``titles`` maps each row label to its panel's title."""
+    rows = list(dict.fromkeys(codes.index.get_level_values(0)))
+    figure, grid = panel_grid(len(rows), 1, (7, 0.35 * codes.index.get_level_values(1).max() + 1.0), sharex=True)
+    for axes, row in zip(grid.ravel(), rows):
+        shown = codes.loc[row].iloc[::-1]
+        axes.barh([reason.replace(" (", "\n(") for reason in shown["reason"]], shown["contribution"], color=RISK_UP)
+        axes.set_title(titles.get(row, str(row)), fontsize=9)
+        axes.tick_params(labelsize=8)
+    grid.ravel()[len(rows) - 1].set_xlabel("Shapley contribution to the row's logloss")
     figure.tight_layout()
     return figure

@@ -1,15 +1,16 @@
-"""Lesson 07's exercises (debugging with residuals): logloss residuals by hand, mean residuals by
-segment, the drivers of the loss from its Shapley values, and a before/after report of a
-remediation; two concept questions and a written question.
+"""Lesson 07's exercises (debugging with residuals): mean residuals by segment, the drivers of the
+loss from its Shapley values, the residual tree's worst leaf turned into a scoring-time
+assertion, and a before/after report of a remediation; three concept questions and a written
+question.
 
-Each exercise's cases are judged against scipy, scikit-learn, pandas or a closed form, never
+Each exercise's cases are judged against scikit-learn, pandas or a closed form, never
 against the course helper the learner is asked to replace, and the hidden cases use inputs the
 lesson never printed (other predictions, groups, shares or models, synthetic data with a known
 answer).
 
 Example:
-    >>> residuals.title, len(residuals.hints) >= 2
-    ('Residuals by hand', True)
+    >>> assertion.title, len(assertion.hints) >= 2
+    ('The worst leaf as an assertion', True)
 """
 
 from __future__ import annotations
@@ -19,84 +20,155 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.tree import DecisionTreeRegressor
 
-from workshop_utils import SEED, loss_shapley, residual_comparison
+from workshop_utils import SEED, loss_shapley, residual_comparison, residual_tree
 from workshop_utils import residuals as residual_helpers
 from workshop_utils.exercises.engine import Case, Exercise, Question, Written, close
 
-__all__ = ["EXERCISES", "LESSON", "drivers", "measure", "q_drivers", "q_residual", "residuals", "segments", "written"]
+__all__ = ["EXERCISES", "LESSON", "assertion", "drivers", "measure", "q_drivers", "q_guard", "q_residual", "segments",
+           "written"]
 
 LESSON = "07_debugging_residuals"
 EXPECTED = loss_shapley.EXPECTED
-CLIP = 1e-15
 INJECTED, REGULARISED = "PAY_0 missing-value injection", "regularised refit"
 """The names of the lesson's two remediated models (keys of its ``after_pred``)."""
 
 
-# -- 1. logloss residuals by hand -----------------------------------------------------------------------
+# -- the residual tree's worst leaf as an assertion ------------------------------------------------------
 
-def bernoulli_loss(y_true: Any, probability: Any) -> np.ndarray:
-    """The reference: minus scipy's Bernoulli log-probability of each outcome, after clipping.
+def worst_leaf_flags(tree: DecisionTreeRegressor, X_fit: pd.DataFrame, X_new: pd.DataFrame,
+                     min_rows: int) -> np.ndarray:
+    """The reference, from scikit-learn's own arrays: each leaf's rows among ``X_fit``
+    (``tree.apply``) and its value (``tree.tree_.value``, the mean residual of the rows it was
+    fitted on); the highest value among leaves of at least ``min_rows`` rows (the first on a tie);
+    True for each row of ``X_new`` that ``tree.apply`` puts in that leaf.
 
-    >>> bernoulli_loss([1, 0], [0.5, 0.5]).round(4).tolist()
-    [0.6931, 0.6931]
+    >>> X = pd.DataFrame({"x": range(6)})
+    >>> tree = DecisionTreeRegressor(max_depth=1).fit(X, [0, 0, 0, 1, 1, 1])
+    >>> worst_leaf_flags(tree, X, pd.DataFrame({"x": [0, 5]}), 1).tolist()
+    [False, True]
     """
-    from scipy.stats import bernoulli
-
-    p = np.clip(np.asarray(probability, dtype=float), CLIP, 1 - CLIP)
-    return -bernoulli.logpmf(np.asarray(y_true, dtype=int), p)
+    return np.isin(apply(tree, X_new), [ranked_leaves(tree, X_fit, min_rows)[0]])
 
 
-def diagnose_loss(got: Any, expected: np.ndarray) -> str | None:
-    """The likely mistake behind wrong residuals."""
+def apply(tree: DecisionTreeRegressor, X: pd.DataFrame) -> np.ndarray:
+    """The leaf id of every row of ``X`` (the tree's own columns, in its order)."""
+    return tree.apply(X[list(tree.feature_names_in_)])
+
+
+def ranked_leaves(tree: DecisionTreeRegressor, X_fit: pd.DataFrame, min_rows: int = 1,
+                  ascending: bool = False) -> list[int]:
+    """The tree's leaves with at least ``min_rows`` rows of ``X_fit``, by their value (highest
+    first unless ``ascending``; ties keep the leaf order)."""
+    leaves, counts = np.unique(apply(tree, X_fit), return_counts=True)
+    kept = leaves[counts >= min_rows]
+    values = tree.tree_.value[kept, 0, 0]
+    order = np.argsort(values if ascending else -values, kind="stable")
+    return [int(leaf) for leaf in kept[order]]
+
+
+def diagnose_flags(got: Any, expected: np.ndarray, tree: DecisionTreeRegressor, X_fit: pd.DataFrame,
+                   X_new: pd.DataFrame, min_rows: int) -> str | None:
+    """The likely mistake behind wrong flags."""
     try:
-        values = np.asarray(got, dtype=float)
+        flags = np.asarray(got)
     except (TypeError, ValueError):
-        return "return a NumPy array of numbers, one per row."
-    if values.shape != expected.shape:
-        if values.size == 1 and np.isclose(values.item(), expected.mean()):
-            return "that is the mean (the logloss itself): return one residual per row."
-        return "return one residual per row, in the rows' order."
-    if not np.all(np.isfinite(values)):
-        return "clip the probabilities to [1e-15, 1 - 1e-15] before taking the log."
-    if np.any(values < -1e-12):
-        return "a residual is MINUS the log: -log(p) is positive for p below 1."
-    return "use -log(p) where the actual outcome is 1 and -log(1 - p) where it is 0 (np.where helps)."
+        return "return a boolean array, one entry per row of `X_new`."
+    if flags.shape != expected.shape:
+        if flags.size == len(X_fit):
+            return "flag the rows of `X_new` (the rows being scored), not the rows the tree was fitted on."
+        return "return one True/False per row of `X_new`, in its order."
+    if flags.dtype != bool and not np.isin(flags, [0, 1]).all():
+        return "return True/False flags, not leaf ids: `tree.apply(X_new) == worst`."
+    flags = flags.astype(bool)
+    leaves_new = apply(tree, X_new)
+    if np.array_equal(flags, leaves_new == ranked_leaves(tree, X_fit, min_rows, ascending=True)[0]):
+        return "that is the BEST leaf (lowest mean residual): the assertion guards the worst, the highest."
+    if np.array_equal(flags, leaves_new == ranked_leaves(tree, X_fit, 1)[0]):
+        return "leave out the leaves with fewer than `min_rows` rows of `X_fit`: their means are too noisy to act on."
+    new_leaves, new_counts = np.unique(leaves_new, return_counts=True)
+    counted_on_new = [leaf for leaf in ranked_leaves(tree, X_fit, 1) if leaf in new_leaves[new_counts >= min_rows]]
+    if counted_on_new and np.array_equal(flags, leaves_new == counted_on_new[0]):
+        return "count each leaf's rows on `X_fit` (where the tree learned the leaf's mean), not on `X_new`."
+    fit_leaves, fit_counts = np.unique(apply(tree, X_fit), return_counts=True)
+    if np.array_equal(flags, leaves_new == fit_leaves[np.argmax(fit_counts)]):
+        return "pick the leaf with the highest mean residual (`tree.tree_.value`), not the one with the most rows."
+    return ("find each leaf's rows with `tree.apply(X_fit)` and its mean residual in `tree.tree_.value[leaf, 0, 0]`, "
+            "keep the leaves with at least `min_rows` rows, take the highest, and flag `tree.apply(X_new) == worst`.")
 
 
-loss_case = partial(Case, expected=bernoulli_loss, compare=close(1e-9), diagnose=diagnose_loss)
-"""A case of the residuals exercise: ``loss_case(name, arguments, lesson_result=False)``."""
+flag_case = partial(Case, expected=worst_leaf_flags, compare=lambda got, expected: bool(
+    np.shape(got) == expected.shape and np.array_equal(np.asarray(got, dtype=bool), expected)), diagnose=diagnose_flags)
+"""A case of the assertion exercise: ``flag_case(name, arguments, lesson_result=False)``."""
 
 
-def random_outcomes(_: dict) -> tuple:
-    """Fifty random outcomes and probabilities."""
-    rng = np.random.default_rng(7)
-    return rng.integers(0, 2, 50), rng.random(50)
+def toy_tree(min_rows: int) -> Any:
+    """Twenty toy rows of one input x, a residual that is large past x = 15 and in two rows at
+    x = 0, 1 (a leaf of two rows with the highest mean), and six new rows to score."""
+    def arguments(_: dict) -> tuple:
+        X = pd.DataFrame({"x": np.arange(20.0)})
+        residual = np.where(X["x"] >= 15, 1.5, 0.2)
+        residual[:2] = 3.0
+        tree = DecisionTreeRegressor(max_depth=2, min_samples_leaf=2, random_state=SEED).fit(X, residual)
+        return tree, X, pd.DataFrame({"x": [0.5, 3.0, 9.0, 15.5, 19.0, 30.0]}), min_rows
+    return arguments
 
 
-residuals = Exercise(
-    LESSON, "ex1_residuals", "Residuals by hand",
+def planted_region(_: dict) -> tuple:
+    """2,000 synthetic rows whose residual is high where a > 0.7 and b < 0.3, a depth-2 tree, and
+    500 new rows with a third column the tree never saw, in another order."""
+    rng = np.random.default_rng(SEED)
+    X = pd.DataFrame({"a": rng.random(2000), "b": rng.random(2000)})
+    residual = np.where((X["a"] > 0.7) & (X["b"] < 0.3), 2.0, 0.2) + rng.normal(0, 0.05, 2000)
+    tree = DecisionTreeRegressor(max_depth=2, min_samples_leaf=20, random_state=SEED).fit(X, residual)
+    new = pd.DataFrame({"c": rng.random(500), "b": rng.random(500), "a": rng.random(500)})
+    return tree, X, new, 50
+
+
+def lesson_tree(X_new: str, min_rows: int | None) -> Any:
+    """The lesson's residual tree (fitted on the validation rows), scoring ``X_new``'s rows; with
+    ``min_rows=None``, only the two leaves with the most validation rows are eligible."""
+    def arguments(c: dict) -> tuple:
+        tree, fit_rows = c["residual_tree"], c["parts"].valid
+        rows = min_rows or int(np.sort(np.unique(apply(tree, fit_rows), return_counts=True)[1])[-2])
+        return tree, fit_rows, getattr(c["parts"], X_new), rows
+    return arguments
+
+
+def helper_flags(tree: Any, X_fit: pd.DataFrame, X_new: pd.DataFrame, min_rows: int) -> np.ndarray:
+    """A shortcut through the course's helpers (what the exercise rules out)."""
+    fit_residual = tree.predict(X_fit[list(tree.feature_names_in_)])
+    table = residual_tree.leaf_table(tree, X_fit, fit_residual)
+    return residual_tree.assertion_flags(tree, X_new, residual_tree.worst_leaf(table, min_rows))
+
+
+assertion = Exercise(
+    LESSON, "ex1_assertion", "The worst leaf as an assertion",
     visible=[
-        loss_case("two toy rows: a defaulter and a non-defaulter, both scored 0.9", lambda c: ([1, 0], [0.9, 0.9])),
-        loss_case("the lesson's test outcomes and predictions", lambda c: (c["y"], c["test_pred"]), lesson_result=True),
+        flag_case("twenty toy rows, a tree of depth 2, min_rows=3", toy_tree(3)),
+        flag_case("the lesson's residual tree, fitted on validation rows, scoring the test rows, min_rows=200",
+                  lesson_tree("test", 200), lesson_result=True),
     ],
     hidden=[
-        loss_case("50 random outcomes and probabilities", random_outcomes),
-        loss_case("probabilities of exactly 0 and 1 (clip before the log)",
-                  lambda c: (np.array([1, 0, 1, 0]), np.array([0.0, 1.0, 1.0, 0.0]))),
-        loss_case("pandas Series with their own index (no default index)",
-                  lambda c: (pd.Series([0, 1, 1], index=[40, 10, 30]), pd.Series([0.2, 0.7, 0.05], index=[40, 10, 30]))),
-        loss_case("the lesson's outcomes with a model that predicts the opposite (1 - p)",
-                  lambda c: (c["y"], 1 - c["test_pred"])),
+        flag_case("the toy rows with min_rows=1 (the two-row leaf is now eligible)", toy_tree(1)),
+        flag_case("2,000 synthetic rows with a planted bad region, new rows with an extra column", planted_region),
+        flag_case("the lesson's residual tree with min_rows=1 (a smaller leaf is worse)", lesson_tree("test", 1)),
+        flag_case("the lesson's residual tree scoring the training rows, only its two largest leaves eligible",
+                  lesson_tree("train", None)),
     ],
     hints=[
-        "Turn both arguments into float arrays (`np.asarray(..., dtype=float)`), clip the probabilities with "
-        "`np.clip(p, 1e-15, 1 - 1e-15)`, then choose the right formula row by row.",
-        "`p = np.clip(np.asarray(probability, dtype=float), 1e-15, 1 - 1e-15)`; "
-        "`actual = np.asarray(y_true, dtype=float)`; `return np.where(actual == 1, -np.log(p), -np.log(1 - p))`.",
+        "`tree.apply(X)` gives each row's leaf, and a regression tree's leaf value `tree.tree_.value[leaf, 0, 0]` is "
+        "the mean residual of the rows it was fitted on. Count each leaf's rows on `X_fit`, keep the leaves with "
+        "at least `min_rows`, take the one with the highest value, and flag the rows of `X_new` that land in it. "
+        "Use the tree's own columns: `X[list(tree.feature_names_in_)]`.",
+        "`cols = list(tree.feature_names_in_)`; `leaves, counts = np.unique(tree.apply(X_fit[cols]), "
+        "return_counts=True)`; `kept = leaves[counts >= min_rows]`; "
+        "`worst = kept[np.argmax(tree.tree_.value[kept, 0, 0])]`; `return tree.apply(X_new[cols]) == worst`.",
     ],
-    helpers=["workshop_utils.residuals.logloss_residuals"],
-    helper_answer=lambda y_true, probability: residual_helpers.logloss_residuals(y_true, probability),
+    helpers=["workshop_utils.residual_tree.leaf_table", "workshop_utils.residual_tree.worst_leaf",
+             "workshop_utils.residual_tree.assertion_flags"],
+    helper_answer=helper_flags,
 )
 
 
@@ -399,19 +471,31 @@ q_drivers = Question.choice(LESSON, "q2_drivers", "What a positive loss contribu
 (c) a loss contribution says how the model used the value, not whether the value was recorded correctly; the
     lesson found no data error behind PAY_0.
 (d) on average PAY_0 lowers the loss more than any other input; dropping it would make most predictions
-    worse. The fix is to make the model lean on it less, not to remove it.
+    worse. Even making the model lean on it less (the lesson's missing-value injection) made the test
+    logloss worse.
+""")
+
+q_guard = Question.choice(LESSON, "q3_guard", "Why the AUC fell on the rows the guard lets through", """
+(b) the flagged customers default about half the time, far more often than the rest, so they were easy to rank
+    above the safe customers; taking them out removes those easy pairs. The model did not change, only the rows
+    it is judged on.
+(a) the guard does not touch the model: every row it still scores gets the same probability as before.
+(c) the tree learned on validation rows and is judged on test rows it never saw, so overfitting would show as a
+    smaller gap between the flagged rows and the rest, not as a lower AUC on the rest.
+(d) a person deciding the flagged customers is not a model score; the AUC here is the model's on the rows it
+    still decides, which is the right thing to report, next to the logloss and the error rate.
 """)
 
 written = Written(LESSON, "ex3_written", "Is the model less accurate for men?")
 
-EXERCISES = [residuals, q_residual, segments, written, q_drivers, drivers, measure]
+EXERCISES = [q_residual, segments, written, q_drivers, drivers, assertion, q_guard, measure]
 """Every exercise of the lesson, in the order the notebook asks them (for ``workshop progress``)."""
 
 
 def demo_context() -> dict[str, Any]:
     """Stand-ins for what the notebook passes to the checks (its test outcomes, predictions,
-    residuals, readable test rows, loss contributions and remediated predictions), built quickly
-    for the course's own tests of these exercises."""
+    residuals, readable test rows, loss contributions, residual tree and its split, and
+    remediated predictions), built quickly for the course's own tests of these exercises."""
     from workshop_utils import data
     from workshop_utils.remediation import inject_missing
     from workshop_utils.xgboost_models import fit_xgboost, predict_default
@@ -423,10 +507,13 @@ def demo_context() -> dict[str, Any]:
     injected = fit_xgboost(inject_missing(train, "PAY_0", 0.2), valid, inputs, target)
     y = test[target]
     test_pred = pd.Series(predict_default(model)(test), index=y.index)
+    valid_resid = residual_helpers.logloss_residuals(valid[target], predict_default(model)(valid))
+    tree = residual_tree.fit_residual_tree(valid[inputs], valid_resid)
     explained = test.iloc[:150]
     background = loss_shapley.background_sample(train, inputs, size=40)
     return {"y": y, "test_pred": test_pred, "readable": data.recode(test),
             "resid": pd.Series(residual_helpers.logloss_residuals(y, test_pred), index=y.index),
+            "residual_tree": tree, "parts": data.Split(train, valid, test),
             "loss_contribs": loss_shapley.loss_contributions(model, explained, y[explained.index], background),
             "after_pred": {INJECTED: pd.Series(predict_default(injected)(test), index=y.index),
                            REGULARISED: 0.8 * test_pred + 0.2 * y.mean()}}
