@@ -1,15 +1,15 @@
-"""Lesson 05's exercises (sensitivity and residual analysis): logloss residuals by hand, one
-month of payment delay, decisions that flip at a cutoff, a single-customer sweep; two concept
-questions and a written question.
+"""Lesson 05's exercises (sensitivity and residual analysis): one month of payment delay, decisions
+that flip at a cutoff, a single-customer sweep, the paired bootstrap interval of the AUC change a
+remediation brings; two concept questions and a written question.
 
-Each exercise's cases are judged against scipy, scikit-learn or a closed form, never against the
-course helper the learner is asked to replace, and the hidden cases use inputs the lesson never
-printed (reversed outcomes, another input, the training rows, another cutoff, other customers,
-synthetic data with a known answer).
+Each exercise's cases are judged against scikit-learn or a closed form, never against the course
+helper the learner is asked to replace, and the hidden cases use inputs the lesson never printed
+(another input, the training rows, another cutoff, other customers, the models swapped, synthetic
+data with a known answer).
 
 Example:
-    >>> residuals.title, len(residuals.hints) >= 2
-    ('Logloss residuals by hand', True)
+    >>> auc_change.title, len(auc_change.hints) >= 2
+    ('A paired interval for an AUC change', True)
     >>> delay_codes(pd.Series([-2, -1, 0, 1, 8]), 1).tolist()
     [1, 1, 1, 2, 9]
 """
@@ -23,98 +23,18 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from workshop_utils import SEED, sensitivity
-from workshop_utils import residuals as residual_analysis
+from workshop_utils import SEED, metric_change, sensitivity
 from workshop_utils.data import MODEL_INPUTS
 from workshop_utils.exercises.engine import Case, Exercise, Question, ScoresOnce, Written, close, shown
 
-__all__ = ["EXERCISES", "LESSON", "delay", "flips", "q_missing", "q_residual", "residuals", "sweep", "written"]
+__all__ = ["EXERCISES", "LESSON", "auc_change", "delay", "flips", "q_missing", "q_paired", "sweep", "written"]
 
 LESSON = "05_sensitivity_residual_analysis"
-CLIP = 1e-15
-"""Probabilities are clipped to [CLIP, 1 - CLIP] before taking logs."""
 AS_IS, ONE_MONTH, PAY0_MISSING = "as is", "PAY_0 one month later", "PAY_0 missing"
 """Columns of the lesson's ``scores`` table the cases use."""
 
 
-# -- 1. logloss residuals ---------------------------------------------------------------------------
-
-def bernoulli_residuals(y_true: Any, probability: Any) -> np.ndarray:
-    """The reference: minus scipy's Bernoulli log-likelihood of each outcome, at the clipped
-    probability (which is each row's logloss)."""
-    from scipy.stats import bernoulli
-
-    p = np.clip(np.asarray(probability, dtype=float), CLIP, 1 - CLIP)
-    return -bernoulli.logpmf(np.asarray(y_true, dtype=int), p)
-
-
-def form_problem(got: Any, expected: np.ndarray, wanted: str) -> str | None:
-    """"return ``wanted``" when ``got`` is not numbers in ``expected``'s shape, else None.
-
-    >>> form_problem(0.5, np.zeros(2), "two numbers"), form_problem([1, 2], np.zeros(2), "two numbers")
-    ('return two numbers.', None)
-    """
-    try:
-        values = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return f"return {wanted}."
-    return None if values.shape == expected.shape else f"return {wanted}."
-
-
-def diagnose_residuals(got: Any, expected: np.ndarray) -> str | None:
-    """The likely mistake behind wrong residuals."""
-    problem = form_problem(got, expected, "one residual per row (an array as long as `y_true`), not their mean or a table")
-    if problem:
-        return problem
-    values = np.asarray(got, dtype=float)
-    if not np.all(np.isfinite(values)):
-        return "clip the probabilities to [1e-15, 1 - 1e-15] with np.clip before taking the log."
-    if np.allclose(values, -expected):
-        return "the residual is MINUS the log of the probability given to what happened: -np.log(p)."
-    if np.allclose(values, expected / np.log(10)):
-        return "use the natural log, np.log, not np.log10."
-    return "use -log(p) where `y_true` is 1 and -log(1 - p) where it is 0 (np.where picks one per row)."
-
-
-def residual_case(name: str, arguments: Callable[[dict], tuple], lesson_result: bool = False) -> Case:
-    """A case judged against scipy's Bernoulli log-likelihood."""
-    return Case(name, arguments, bernoulli_residuals, close(1e-6, 1e-6), diagnose_residuals, lesson_result)
-
-
-def random_outcomes(rows: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """Seeded random outcomes with probabilities that are sometimes right, sometimes not."""
-    rng = np.random.default_rng(SEED)
-    return rng.integers(0, 2, size=rows), rng.uniform(0.001, 0.999, size=rows)
-
-
-residuals = Exercise(
-    LESSON, "ex1_residuals", "Logloss residuals by hand",
-    visible=[
-        residual_case("three toy customers: a defaulter given 0.9, a non-defaulter given 0.9, a defaulter given 0.05",
-                      lambda c: (np.array([1, 0, 1]), np.array([0.9, 0.9, 0.05]))),
-        residual_case("the lesson's test customers and the GBM's probabilities",
-                      lambda c: (c["y_test"].to_numpy(), c["test_pred"].to_numpy()), lesson_result=True),
-    ],
-    hidden=[
-        residual_case("probabilities of exactly 0 and 1 (right and wrong)",
-                      lambda c: (np.array([1, 0, 1, 0]), np.array([0.0, 1.0, 1.0, 0.0]))),
-        residual_case("pandas Series instead of arrays",
-                      lambda c: (pd.Series([0, 1, 1]), pd.Series([0.25, 0.25, 0.6]))),
-        residual_case("the lesson's test customers with every outcome reversed",
-                      lambda c: (1 - c["y_test"].to_numpy(), c["test_pred"].to_numpy())),
-        residual_case("1,000 random outcomes and probabilities", lambda c: random_outcomes()),
-    ],
-    hints=[
-        "Clip the probabilities first: `p = np.clip(np.asarray(probability, dtype=float), 1e-15, 1 - 1e-15)`. "
-        "Then a defaulter's residual is -log(p) and a non-defaulter's is -log(1 - p).",
-        "`y = np.asarray(y_true)`, then `return np.where(y == 1, -np.log(p), -np.log(1 - p))`.",
-    ],
-    helpers=["workshop_utils.residuals.logloss_residuals"],
-    helper_answer=lambda y_true, probability: residual_analysis.logloss_residuals(y_true, probability),
-)
-
-
-# -- 2. one month of payment delay -----------------------------------------------------------------
+# -- 1. one month of payment delay -----------------------------------------------------------------
 
 def delay_codes(codes: pd.Series, months: int) -> pd.Series:
     """Closed form of "``months`` months later" for repayment status codes: a no-delay code
@@ -166,7 +86,7 @@ def status_toy() -> pd.DataFrame:
 
 
 delay = Exercise(
-    LESSON, "ex2_delay", "One month later",
+    LESSON, "ex1_delay", "One month later",
     visible=[
         delay_case("a toy frame with every kind of PAY_0 code, one month later", lambda c: (status_toy(), "PAY_0", 1)),
         delay_case("the lesson's test customers, PAY_0 one month later",
@@ -190,7 +110,7 @@ delay = Exercise(
 )
 
 
-# -- 3. decisions that flip ---------------------------------------------------------------------------
+# -- 2. decisions that flip ---------------------------------------------------------------------------
 
 def confusion_shares(before: Any, after: Any, cutoff: float) -> dict[str, float]:
     """The reference: scikit-learn's confusion matrix of the decisions before (rows) and after
@@ -255,7 +175,7 @@ def random_pairs(rows: int = 1000) -> tuple[np.ndarray, np.ndarray, float]:
 
 
 flips = Exercise(
-    LESSON, "ex3_flips", "Decisions that flip",
+    LESSON, "ex2_flips", "Decisions that flip",
     visible=[
         flips_case("four toy customers at a cutoff of 0.5, two of them exactly at it",
                    lambda c: (np.array([0.1, 0.6, 0.5, 0.2]), np.array([0.5, 0.4, 0.5, 0.1]), 0.5)),
@@ -279,7 +199,20 @@ flips = Exercise(
 )
 
 
-# -- 4. sweep one customer -------------------------------------------------------------------------
+# -- 3. sweep one customer -------------------------------------------------------------------------
+
+def form_problem(got: Any, expected: np.ndarray, wanted: str) -> str | None:
+    """"return ``wanted``" when ``got`` is not numbers in ``expected``'s shape, else None.
+
+    >>> form_problem(0.5, np.zeros(2), "two numbers"), form_problem([1, 2], np.zeros(2), "two numbers")
+    ('return two numbers.', None)
+    """
+    try:
+        values = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"return {wanted}."
+    return None if values.shape == expected.shape else f"return {wanted}."
+
 
 class AsClassifier(ClassifierMixin, BaseEstimator):
     """Any ``predict`` function (frame in, probability out) dressed as a fitted scikit-learn
@@ -359,11 +292,11 @@ def toy_case(name: str, values: Sequence[float]) -> Case:
 
 
 sweep = Exercise(
-    LESSON, "ex4_sweep", "Sweep one customer",
+    LESSON, "ex3_sweep", "Sweep one customer",
     visible=[
         toy_case("a toy model 0.1·a + b that may be called only once, the row a = 1, b = 2, a set to 0, 10 and 20",
                  [0.0, 10.0, 20.0]),
-        customer_case("the lesson's worst-residual customer, PAY_0 from -2 to 9", 0, "PAY_0", range(-2, 10),
+        customer_case("the lesson's worst-residual customer, PAY_0 from -1 to 3", 0, "PAY_0", range(-1, 4),
                       lesson_result=True),
     ],
     hidden=[
@@ -385,16 +318,146 @@ sweep = Exercise(
 )
 
 
+# -- 4. the paired bootstrap interval of an AUC change ----------------------------------------------
+
+LIBRARY_CHANGES: dict[bytes, dict[str, float]] = {}
+"""Reference results already computed (scikit-learn scores every resample, which takes a moment on
+the lesson's 9,000 rows, and a check asks for the same reference more than once)."""
+
+
+def sklearn_auc_change(y_true: Any, before: Any, after: Any, samples: np.ndarray) -> dict[str, float]:
+    """The reference, by brute force: scikit-learn's AUC of both models on every resample of rows
+    (``samples`` holds positions), the differences' 2.5th and 97.5th percentiles, and the change on
+    all rows.
+
+    >>> sklearn_auc_change([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], [0.1, 0.4, 0.3, 0.5], np.array([[0, 1, 2, 3]]))
+    {'change': 0.25, 'low': 0.25, 'high': 0.25}
+    """
+    import hashlib
+
+    from sklearn.metrics import roc_auc_score
+
+    y, b, a, rows = (np.asarray(v) for v in (y_true, before, after, samples))
+    key = hashlib.sha1(b"".join(np.ascontiguousarray(v).tobytes() for v in (y, b, a, rows))).digest()
+    if key not in LIBRARY_CHANGES:
+        differences = [roc_auc_score(y[r], a[r]) - roc_auc_score(y[r], b[r]) for r in rows]
+        low, high = np.percentile(differences, [2.5, 97.5])
+        LIBRARY_CHANGES[key] = {"change": float(roc_auc_score(y, a) - roc_auc_score(y, b)),
+                                "low": float(low), "high": float(high)}
+    return dict(LIBRARY_CHANGES[key])
+
+
+CHANGE_KEYS = ("change", "low", "high")
+
+
+def same_change(got: Any, expected: dict[str, float]) -> bool:
+    """A dict with the keys change, low and high, each within 1e-9 of the reference."""
+    try:
+        return set(got) == set(CHANGE_KEYS) and all(close(1e-9)(got[k], expected[k]) for k in CHANGE_KEYS)
+    except TypeError:
+        return False
+
+
+def diagnose_change(got: Any, expected: dict[str, float], y_true: Any, before: Any, after: Any,
+                    samples: np.ndarray) -> str | None:
+    """The likely mistake behind a wrong change or interval."""
+    from sklearn.metrics import roc_auc_score
+
+    if not isinstance(got, dict) or set(got) != set(CHANGE_KEYS):
+        return 'return a dict with exactly the keys "change", "low" and "high".'
+    try:
+        change, low, high = (float(got[k]) for k in CHANGE_KEYS)
+    except (TypeError, ValueError):
+        return "each value is one number (an AUC difference)."
+    near = lambda a, b: bool(np.isclose(a, b, atol=1e-9))  # noqa: E731
+    if near(change, -expected["change"]) and near(low, -expected["high"]):
+        return "the change is AUC(after) minus AUC(before): above zero means the new model ranks better."
+    y, b, a = (np.asarray(v) for v in (y_true, before, after))
+    differences = [roc_auc_score(y[r], a[r]) - roc_auc_score(y[r], b[r]) for r in np.asarray(samples)]
+    if not near(change, expected["change"]):
+        if near(change, float(np.mean(differences))):
+            return "`change` is the AUC difference on ALL the rows, not the mean of the resampled differences."
+        return '`change` is roc_auc_score(y, after) - roc_auc_score(y, before) on all the rows.'
+    if np.allclose([low, high], np.percentile(differences, [5, 95]), atol=1e-9):
+        return "a 95 % interval runs from the 2.5th to the 97.5th percentile, not the 5th to the 95th."
+    if high - low > (expected["high"] - expected["low"]) * 1.05:
+        return ("your interval is wider than the paired one: score BOTH models on the same rows, `samples[b]`, "
+                "take the AUC difference within each resample, then the percentiles of those differences.")
+    if isinstance(y_true, pd.Series) and not y_true.index.equals(pd.RangeIndex(len(y_true))):
+        return ("`samples` holds row POSITIONS, and these inputs have another index: turn them into arrays first "
+                "(`y = np.asarray(y_true)`) so that `y[rows]` picks by position.")
+    return ("for each row of `samples`: `rows = samples[b]`, the difference `AUC(y[rows], after[rows]) - "
+            "AUC(y[rows], before[rows])`; then `low, high = np.percentile(differences, [2.5, 97.5])`.")
+
+
+def change_case(name: str, arguments: Callable[[dict], tuple], lesson_result: bool = False) -> Case:
+    """A case judged against scikit-learn's AUC on every resample."""
+    return Case(name, arguments, sklearn_auc_change, same_change, diagnose_change, lesson_result)
+
+
+def toy_change() -> tuple:
+    """Six customers, two models, three resamples written out (each holds both outcomes)."""
+    return (np.array([0, 0, 0, 1, 1, 1]), np.array([0.1, 0.4, 0.6, 0.3, 0.5, 0.9]),
+            np.array([0.1, 0.3, 0.5, 0.4, 0.6, 0.9]),
+            np.array([[0, 1, 2, 3, 4, 5], [0, 0, 2, 3, 5, 5], [1, 2, 2, 3, 4, 4]]))
+
+
+def synthetic_change(rows: int = 500) -> tuple:
+    """Seeded outcomes and two noisy models as pandas Series with a shuffled index, and 30 resamples
+    of row positions."""
+    rng = np.random.default_rng(SEED + 14)
+    index = rng.permutation(np.arange(10_000, 10_000 + rows))
+    y = rng.integers(0, 2, rows)
+    before, after = (np.clip(share * y + rng.uniform(0, 1 - share, rows), 0, 1) for share in (0.2, 0.3))
+    return (pd.Series(y, index=index), pd.Series(before, index=index), pd.Series(after, index=index),
+            rng.integers(0, rows, size=(30, rows)))
+
+
+def lesson_change(resamples: int, swap: bool = False, same: bool = False) -> Callable[[dict], tuple]:
+    """The lesson's outcomes and models (or swapped, or the original twice) on its first resamples."""
+
+    def arguments(c: dict) -> tuple:
+        before, after = c["test_pred"].to_numpy(), c["remedied_pred"].to_numpy()
+        if swap:
+            before, after = after, before
+        if same:
+            after = before
+        return c["y_test"].to_numpy(), before, after, np.asarray(c["samples"])[:resamples]
+
+    return arguments
+
+
+auc_change = Exercise(
+    LESSON, "ex4_auc_change", "A paired interval for an AUC change",
+    visible=[
+        change_case("six toy customers, two models, three resamples", lambda c: toy_change()),
+        change_case("the lesson's two GBMs on its first 20 resamples of the test rows", lesson_change(20),
+                    lesson_result=True),
+    ],
+    hidden=[
+        change_case("the lesson's two GBMs swapped, on 10 resamples", lesson_change(10, swap=True)),
+        change_case("the lesson's original GBM against itself (no change at all)", lesson_change(5, same=True)),
+        change_case("500 synthetic customers in pandas Series with a shuffled index, 30 resamples",
+                    lambda c: synthetic_change()),
+    ],
+    hints=[
+        "Turn the inputs into arrays (`np.asarray`) so that `samples[b]`, a row of positions, picks rows by position. "
+        "For each resample, score BOTH models on the same rows and keep AUC(after) - AUC(before); the interval is "
+        "the 2.5th and 97.5th percentiles of those differences; `change` is the difference on all rows.",
+        "`y, b, a = (np.asarray(v) for v in (y_true, before, after))`; `differences = [roc_auc_score(y[r], a[r]) - "
+        "roc_auc_score(y[r], b[r]) for r in samples]`; `low, high = np.percentile(differences, [2.5, 97.5])`; "
+        '`return {"change": roc_auc_score(y, a) - roc_auc_score(y, b), "low": low, "high": high}`.',
+    ],
+    helpers=["workshop_utils.metric_change.paired_auc_change", "workshop_utils.metric_change.auc_changes",
+             "workshop_utils.metric_change.resampled_auc", "workshop_utils.metric_change.compare_models"],
+    helper_answer=lambda y_true, before, after, samples: metric_change.paired_auc_change(
+        y_true, before, after, samples).to_dict(),
+)
+
+
 # -- concept questions and the written question -----------------------------------------------------
 
-q_residual = Question.choice(LESSON, "q1_residual", "Which customer has the largest residual", """
-(c) a defaulter given 0.03 has -log(0.03) = 3.51: a confident mistake, like the lesson's worst rows.
-(a) a defaulter given 0.60 has a residual of -log(0.60) = 0.51: the model leaned the right way.
-(b) a non-defaulter given 0.27 has -log(1 - 0.27) = 0.31: uncertain, but not badly wrong.
-(d) a non-defaulter given 0.80 has -log(0.20) = 1.61: wrong, but less confident than (c).
-""")
-
-q_missing = Question.choice(LESSON, "q2_missing", "Why a missing PAY_0 looks safe", """
+q_missing = Question.choice(LESSON, "q1_missing", "Why a missing PAY_0 looks safe", """
 (b) with no missing values in training, a missing PAY_0 follows the majority branch at each split, and most
     training customers had no delay: so it is scored much like no delay (the sweep's 'missing' column shows
     it).
@@ -404,18 +467,31 @@ q_missing = Question.choice(LESSON, "q2_missing", "Why a missing PAY_0 looks saf
     value sent down one branch at each split.
 """)
 
+q_paired = Question.choice(LESSON, "q2_paired", "Why resample the same rows for both models", """
+(b) a resample full of hard customers lowers BOTH models' AUC; subtracting within the resample cancels that
+    shared luck and leaves how the models differ on the same customers. Independent resamples add both
+    models' row-to-row noise, so the interval is much wider (the lesson's unpaired row shows it).
+(a) a seed only fixes which rows are drawn; it is the rows, not the seed, that must be shared.
+(c) AUC can be computed on any rows, but a difference between two different sets of rows mixes the change of
+    model with the luck of the draw.
+(d) pairing removes shared noise; it guarantees nothing about zero: a paired interval can still hold zero,
+    and then the data cannot tell the two models apart.
+""")
+
 written = Written(LESSON, "ex5_written", "What is wrong with this model?")
 
-EXERCISES = [residuals, q_residual, delay, flips, q_missing, sweep, written]
+EXERCISES = [delay, flips, q_missing, sweep, auc_change, q_paired, written]
 """Every exercise of the lesson, in the order the notebook asks them (for ``workshop progress``)."""
 
 
 def demo_context() -> dict[str, Any]:
     """Stand-ins for what the notebook passes to the checks (its test outcomes and predictions,
-    split, perturbed scores, cutoff, predict function and chosen customers), built quickly with a
-    small XGBoost model instead of H2O, for the course's own tests of these exercises."""
+    split, perturbed scores, cutoff, predict function, chosen customers, the remediated model's
+    predictions and the bootstrap resamples), built quickly with small XGBoost models instead of H2O,
+    for the course's own tests of these exercises."""
     from workshop_utils import data
     from workshop_utils.cutoffs import best_f1_cutoff
+    from workshop_utils.remediation_inputs import BILL_SPREAD, add_bill_variability
     from workshop_utils.xgboost_models import fit_xgboost, predict_default
 
     parts = data.split_data(data.load_credit_data())
@@ -427,5 +503,10 @@ def demo_context() -> dict[str, Any]:
     scores = sensitivity.score_perturbed(predict, X_test, {
         ONE_MONTH: lambda f: sensitivity.add_delay(f, "PAY_0", months=1),
         PAY0_MISSING: lambda f: sensitivity.set_missing(f, "PAY_0")})
-    return {"y_test": parts.test[data.TARGET], "test_pred": test_pred, "test": parts.test, "train": parts.train,
-            "scores": scores, "cutoff": cutoff, "predict": predict, "customers": X_test.iloc[[5, 50, 500, 5000]]}
+    extra = [*MODEL_INPUTS, BILL_SPREAD]
+    remedied = fit_xgboost(add_bill_variability(parts.train.iloc[:4000]), add_bill_variability(parts.valid.iloc[:1000]),
+                           extra, data.TARGET)
+    remedied_pred = pd.Series(predict_default(remedied)(add_bill_variability(X_test)[extra]), index=X_test.index)
+    return {"test": parts.test, "train": parts.train, "test_pred": test_pred, "y_test": parts.test[data.TARGET],
+            "scores": scores, "cutoff": cutoff, "predict": predict, "customers": X_test.iloc[[5, 50, 500, 5000]],
+            "remedied_pred": remedied_pred, "samples": metric_change.bootstrap_samples(len(X_test), n_boot=20)}
