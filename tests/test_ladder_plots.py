@@ -57,3 +57,26 @@ def test_profit_curves_in_millions_with_the_cutoff_marked():
     assert np.allclose(lines[1].get_ydata(), [2.0]), "the glm's cutoff dot, interpolated"
     assert np.allclose(lines[3].get_xdata(), [0.3]) and np.allclose(lines[3].get_ydata(), [0.0])
     assert "F1-optimal cutoff" in figure.axes[0].get_title()
+
+
+def test_partial_dependence_side_by_side_matches_scikit_learn_one_call_per_model():
+    from sklearn.inspection import partial_dependence
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    model = LogisticRegression().fit(X, (X["a"] + X["b"] ** 2 > 1).astype(int))
+    calls = []
+
+    def predict(frame):
+        calls.append(len(frame))
+        return model.predict_proba(frame)[:, 1]
+
+    grids = {"a": np.linspace(-1, 1, 5), "c": np.array([-0.5, 0.5])}
+    curves = ladder_plots.partial_dependence_side_by_side({"lr": predict}, X, grids)
+    assert calls == [len(X) * 7]
+    for name, grid in grids.items():
+        expected = partial_dependence(model, X, [name], grid_resolution=len(grid), kind="average",
+                                      custom_values={name: grid})["average"][0]
+        assert np.allclose(curves[name]["lr"].to_numpy(), expected)
+        assert np.allclose(curves[name]["lr"].index, grid)

@@ -57,3 +57,54 @@ def test_recommend_follows_its_rule():
     assert pick == "gbm" and "failing the four-fifths rule: mgbm" in reason
     nobody = _table(four_fifths={"glm": False, "mgbm": False, "gbm": False})
     assert model_choice.recommend(nobody)[0] == "none"
+
+
+def _brute_force_cutoff(y, p, cost_fn, cost_fp):
+    """Every candidate cutoff tried with scikit-learn's confusion matrix; ties to the lowest."""
+    from sklearn.metrics import confusion_matrix
+
+    best = None
+    for cutoff in sorted([*np.unique(p), np.inf], reverse=True):
+        _, fp, fn, _ = confusion_matrix(y, decide(p, cutoff), labels=[0, 1]).ravel()
+        cost = cost_fn * fn + cost_fp * fp
+        if best is None or cost <= best[1]:
+            best = (float(cutoff), float(cost))
+    return best
+
+
+def test_min_cost_cutoff_matches_brute_force_and_roc_curve():
+    from sklearn.metrics import roc_curve
+
+    rng = np.random.default_rng(3)
+    for trial in range(30):
+        n = int(rng.integers(1, 60))
+        y = rng.integers(0, 2, n)
+        p = rng.uniform(size=n).round(int(rng.integers(1, 4)))  # rounding makes ties
+        cost_fn, cost_fp = float(rng.integers(0, 10)), float(rng.integers(0, 10))
+        got = model_choice.min_cost_cutoff(y, p, cost_fn, cost_fp)
+        assert got == _brute_force_cutoff(y, p, cost_fn, cost_fp), trial
+        if 0 < y.sum() < n:  # scikit-learn's ROC points give the same lowest cost
+            fpr, tpr, _ = roc_curve(y, p, drop_intermediate=False)
+            costs = cost_fp * fpr * (n - y.sum()) + cost_fn * (1 - tpr) * y.sum()
+            assert np.isclose(got[1], costs.min())
+
+
+def test_min_cost_cutoff_is_the_most_profitable_and_agrees_with_decision_cost():
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, 300)
+    p = rng.uniform(size=300).round(2)
+    cutoff, cost = model_choice.min_cost_cutoff(y, p)
+    assert cost == model_choice.decision_cost(y, decide(p, cutoff))
+    candidates = [*np.unique(p), np.inf]
+    best_profit = max(model_choice.profit_at_cutoff(y, p, c) for c in candidates)
+    assert model_choice.profit_at_cutoff(y, p, cutoff) == best_profit
+    assert model_choice.min_cost_cutoff(y, p, cost_fn=0, cost_fp=1) == (np.inf, 0.0)  # decline nobody
+    assert model_choice.min_cost_cutoff(y, p, cost_fn=1, cost_fp=0) == (float(p.min()), 0.0)  # decline all
+
+
+def test_closing_table_can_add_the_worst_age_air_after_the_sex_air():
+    table = _table(age_air={"glm": 0.9, "mgbm": 0.85, "gbm": 1.3})
+    columns = table.columns.tolist()
+    assert columns[columns.index("AIR female/male") + 1] == "worst AIR by age"
+    assert table["worst AIR by age"].tolist() == [0.9, 0.85, 1.3]
+    assert "worst AIR by age" not in _table().columns

@@ -20,12 +20,19 @@ import pandas as pd
 from workshop_utils.cutoffs import decide
 from workshop_utils.model_ladder import MODELS, TRANSPARENCY
 
-__all__ = ["PROFIT_MODEL", "closing_table", "profit", "profit_at_cutoff", "profit_curve", "recommend"]
+__all__ = ["COSTS", "PROFIT_MODEL", "closing_table", "decision_cost", "min_cost_cutoff", "profit", "profit_at_cutoff",
+           "profit_curve", "recommend"]
 
 PROFIT_MODEL: dict[str, float] = {"gain_tn": 2_000.0, "loss_fn": 8_000.0}
 """ASSUMED profit model (NT$ per customer): approving a customer who pays (a true negative) earns
 ``gain_tn``; approving one who defaults (a false negative) loses ``loss_fn``; declining earns and
 loses nothing. Illustrative numbers, not figures from the data."""
+
+COSTS: dict[str, float] = {"cost_fn": PROFIT_MODEL["loss_fn"], "cost_fp": PROFIT_MODEL["gain_tn"]}
+"""The same ASSUMED numbers as costs of the two kinds of wrong decision (NT$ per customer): a missed
+default (a defaulter approved, a false negative) costs ``cost_fn``; a wrongly declined customer (a
+payer declined, a false positive) costs ``cost_fp``, the earnings the bank forgoes. Total cost and
+:func:`profit` then differ by a constant, so the cheapest cutoff is also the most profitable one."""
 
 _TRANSPARENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -64,14 +71,52 @@ def profit_curve(y_true: Sequence[int], probability: Sequence[float], cutoffs: S
                      index=pd.Index(np.asarray(cutoffs, dtype=float), name="cutoff"), name="profit")
 
 
+def decision_cost(y_true: Sequence[int], y_pred: Sequence[int], cost_fn: float = COSTS["cost_fn"],
+                  cost_fp: float = COSTS["cost_fp"]) -> float:
+    """Total cost of a set of decisions (1 = declined): ``cost_fn`` per approved defaulter (a
+    missed default) plus ``cost_fp`` per declined payer (a wrongly declined customer).
+
+    >>> decision_cost([0, 0, 1, 1], [0, 1, 0, 1], cost_fn=30, cost_fp=10)
+    40.0
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    missed = int(np.sum((y_true == 1) & (y_pred == 0)))
+    wrongly_declined = int(np.sum((y_true == 0) & (y_pred == 1)))
+    return float(cost_fn * missed + cost_fp * wrongly_declined)
+
+
+def min_cost_cutoff(y_true: Sequence[int], probability: Sequence[float], cost_fn: float = COSTS["cost_fn"],
+                    cost_fp: float = COSTS["cost_fp"]) -> tuple[float, float]:
+    """The cutoff (decline when probability >= cutoff) with the lowest :func:`decision_cost` on
+    these rows, and that cost. The candidates are every distinct probability and ``inf`` (decline
+    nobody); ties go to the lowest such cutoff.
+
+    >>> min_cost_cutoff([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], cost_fn=30, cost_fp=10)
+    (0.35, 10.0)
+    """
+    y = np.asarray(y_true)
+    p = np.asarray(probability, dtype=float)
+    values = np.unique(p)[::-1]  # distinct probabilities, highest first
+    # declining at or above each value: defaulters and payers declined, counted cumulatively
+    defaulters = np.cumsum(np.bincount(np.searchsorted(-values, -p[y == 1]), minlength=len(values)))
+    payers = np.cumsum(np.bincount(np.searchsorted(-values, -p[y == 0]), minlength=len(values)))
+    cutoffs = np.concatenate([[np.inf], values])
+    costs = np.concatenate([[0.0], cost_fp * payers]) + cost_fn * (
+        int(np.sum(y == 1)) - np.concatenate([[0], defaulters]))
+    best = len(costs) - 1 - int(np.argmin(costs[::-1]))  # the lowest cutoff among equal costs
+    return float(cutoffs[best]), float(costs[best])
+
+
 def closing_table(summary: pd.DataFrame, test_auc: Mapping[str, float], n_inputs: Mapping[str, int],
                   monotone: Mapping[str, bool], air: Mapping[str, float],
-                  four_fifths: Mapping[str, bool], value: Mapping[str, float]) -> pd.DataFrame:
+                  four_fifths: Mapping[str, bool], value: Mapping[str, float],
+                  age_air: Mapping[str, float] | None = None) -> pd.DataFrame:
     """One row per model: accuracy (CV AUC, its spread, mean CV rank, test AUC), transparency
     (inputs, monotone, a rating), fairness (adverse impact ratio, four-fifths rule) and value
-    (profit at the model's cutoff), in the ladder's order."""
+    (profit at the model's cutoff), in the ladder's order. ``age_air`` (optional: each model's
+    age-band AIR furthest from 1) adds the column "worst AIR by age" after the sex AIR."""
     names = [name for name in MODELS if name in summary.index]
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "CV AUC": summary.loc[names, "auc"], "CV AUC sd": summary.loc[names, "auc sd"],
         "CV mean rank": summary.loc[names, "mean rank"],
         "test AUC": [test_auc[n] for n in names],
@@ -81,6 +126,10 @@ def closing_table(summary: pd.DataFrame, test_auc: Mapping[str, float], n_inputs
         "four-fifths": [bool(four_fifths[n]) for n in names],
         "profit (NT$)": [value[n] for n in names],
     }, index=pd.Index(names, name="model"))
+    if age_air is not None:
+        table.insert(table.columns.get_loc("AIR female/male") + 1, "worst AIR by age",
+                     [age_air[n] for n in names])
+    return table
 
 
 def recommend(table: pd.DataFrame, auc_margin: float = 0.01) -> tuple[str, str]:

@@ -1,8 +1,8 @@
 """Lesson 08's exercises (from GLM to GBM): the inputs the LASSO keeps, a cross-validated mean
-rank, a model's adverse impact ratio and the profit of its decisions; two concept questions and
-a written recommendation.
+rank, the profit of a model's decisions at a given cutoff and the cheapest cutoff under stated
+costs; two concept questions and a written recommendation.
 
-Every case is judged against scikit-learn, SciPy, fairlearn or a closed form, never against the
+Every case is judged against scikit-learn, SciPy or a closed form, never against the
 course helper the learner replaces. The hidden cases go beyond the lesson's printed numbers:
 another penalty, other rows and columns, other metrics, the other models, synthetic tables and
 toy customers with a known answer.
@@ -25,13 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workshop_utils import SEED, dia, lasso, model_choice
+from workshop_utils import SEED, lasso, model_choice
 from workshop_utils import cross_validation as cv
 from workshop_utils.data import MODEL_INPUTS, TARGET
 from workshop_utils.exercises.engine import Case, Exercise, Question, Written, close, equal
 from workshop_utils.penalised_glm import glm_coefficients
 
-__all__ = ["EXERCISES", "LESSON", "cv_rank", "demo_context", "impact_ratio", "profit", "q_folds", "q_lasso",
+__all__ = ["EXERCISES", "LESSON", "cost_cutoff", "cv_rank", "demo_context", "profit", "q_folds", "q_lasso",
            "selection", "written"]
 
 LESSON = "08_glm_to_gbm"
@@ -256,89 +256,7 @@ cv_rank = Exercise(
 )
 
 
-# -- 3. a model's adverse impact ratio -----------------------------------------------------------
-
-def favourable_share(decided: np.ndarray, labels: np.ndarray, group: object, outcome: int = 0) -> float:
-    """fairlearn's selection rate of ``outcome`` (0 = not predicted to default) within ``group``."""
-    from fairlearn.metrics import selection_rate
-
-    members = decided[labels == group]
-    return float(selection_rate(members, members, pos_label=outcome))
-
-
-def fairlearn_ratio(y_pred: Any, groups: Any, protected: object, reference: object) -> float:
-    """The reference: the protected group's favourable share over the reference group's."""
-    decided, labels = np.asarray(y_pred), np.asarray(groups)
-    ratio = favourable_share(decided, labels, protected) / favourable_share(decided, labels, reference)
-    return remembered(ratio, (y_pred, groups, protected, reference))
-
-
-def diagnose_ratio(got: Any, expected: RememberedFloat) -> str | None:
-    """The likely mistake behind a wrong adverse impact ratio."""
-    y_pred, groups, protected, reference = expected.arguments
-    decided, labels = np.asarray(y_pred), np.asarray(groups)
-
-    def share(group: object, outcome: int = 0) -> float:
-        return favourable_share(decided, labels, group, outcome)
-
-    def by_index() -> float:
-        if not (isinstance(y_pred, pd.Series) and isinstance(groups, pd.Series)):
-            return float("nan")
-        return fairlearn_ratio(y_pred.reindex(groups.index), groups, protected, reference)
-
-    mistakes = {
-        "protected over reference: divide the protected group's share by the reference group's.":
-            lambda: 1 / float(expected),
-        "the favourable outcome is 0 (predicted NOT to default): count `y_pred == 0` in each group.":
-            lambda: share(protected, 1) / share(reference, 1),
-        "the AIR is a ratio of the two shares, not their difference.": lambda: share(protected) - share(reference),
-        "pandas matched the two Series by their index: compare by position (`np.asarray` both first).": by_index,
-    }
-    return first_mistake(got, expected, mistakes, close(1e-9)) or (
-        "for each group, take the share of its customers with `y_pred == 0`; return protected share / reference share.")
-
-
-def ratio_case(name: str, arguments: Callable[[Mapping], tuple], lesson_result: bool = False) -> Case:
-    """A case of exercise 3."""
-    return Case(name, arguments, fairlearn_ratio, close(1e-9), diagnose_ratio, lesson_result)
-
-
-def lesson_ratio(model: str, protected: str, reference: str) -> Callable[[Mapping], tuple]:
-    """Arguments of a case on one of the lesson's models and its test customers' sex."""
-    return lambda c: (c["decisions"][model], c["groups"], protected, reference)
-
-
-impact_ratio = Exercise(
-    LESSON, "ex3_air", "A model's adverse impact ratio",
-    visible=[
-        ratio_case("nine toy customers as lists: decisions [0, 0, 1, 1, 1, 0, 0, 0, 1], groups five f then four m; "
-                   "f over m", lambda c: ([0, 0, 1, 1, 1, 0, 0, 0, 1], list("fffffmmmm"), "f", "m")),
-        ratio_case("the lesson's monotonic GBM, women over men", lesson_ratio("mgbm", "female", "male"),
-                   lesson_result=True),
-    ],
-    hidden=[
-        ratio_case("the lesson's GLM, women over men", lesson_ratio("glm", "female", "male")),
-        ratio_case("the lesson's unconstrained GBM, men over women", lesson_ratio("gbm", "male", "female")),
-        ratio_case("two pandas Series whose indexes run in opposite orders; b over a",
-                   lambda c: (pd.Series([0, 0, 1, 0, 1, 0]), pd.Series(list("aabbba"), index=[5, 4, 3, 2, 1, 0]), "b", "a")),
-        ratio_case("NumPy arrays with a third group that plays no part; x over y",
-                   lambda c: (np.array([0, 1, 0, 0, 1, 1, 1, 0, 0]), np.array(list("xxxyyyzzz")), "x", "y")),
-        ratio_case("every customer approved", lambda c: (np.zeros(6, dtype=int), list("ababab"), "a", "b")),
-    ],
-    hints=[
-        "Turn both arguments into NumPy arrays. For one group, `favourable[labels == group].mean()` with "
-        "`favourable = decided == 0` is the share of that group predicted not to default.",
-        "`decided, labels = np.asarray(y_pred), np.asarray(groups)`; `favourable = decided == 0`; "
-        "`return float(favourable[labels == protected].mean() / favourable[labels == reference].mean())`.",
-    ],
-    helpers=["workshop_utils.dia.adverse_impact_ratio", "workshop_utils.dia.favourable_rates",
-             "workshop_utils.dia.fairlearn_air", "workshop_utils.dia.air_table"],
-    helper_answer=lambda y_pred, groups, protected, reference: dia.adverse_impact_ratio(y_pred, groups, protected,
-                                                                                        reference),
-)
-
-
-# -- 4. profit at a cutoff -------------------------------------------------------------------------
+# -- 3. profit at a cutoff -------------------------------------------------------------------------
 
 def approved_value(y_true: np.ndarray, approved: np.ndarray, gain_tn: float, loss_fn: float) -> float:
     """``gain_tn`` per approved payer minus ``loss_fn`` per approved defaulter, from scikit-learn's
@@ -374,7 +292,7 @@ def diagnose_profit(got: Any, expected: RememberedFloat) -> str | None:
 
 
 def profit_case(name: str, arguments: Callable[[Mapping], tuple], lesson_result: bool = False) -> Case:
-    """A case of exercise 4."""
+    """A case of exercise 3."""
     return Case(name, arguments, profit_reference, close(1e-6), diagnose_profit, lesson_result)
 
 
@@ -388,7 +306,7 @@ TOY_Y = [0, 0, 1, 1, 0, 1]
 TOY_P = [0.1, 0.4, 0.8, 0.6, 0.5, 0.3]
 
 profit = Exercise(
-    LESSON, "ex4_profit", "Profit at a cutoff",
+    LESSON, "ex3_profit", "Profit at a cutoff",
     visible=[
         profit_case("six toy customers (y [0, 0, 1, 1, 0, 1], probability [0.1, 0.4, 0.8, 0.6, 0.5, 0.3]), "
                     "cutoff 0.5, gain 100, loss 400", lambda c: (np.array(TOY_Y), np.array(TOY_P), 0.5, 100, 400)),
@@ -414,6 +332,139 @@ profit = Exercise(
              "workshop_utils.model_choice.profit_curve"],
     helper_answer=lambda y_true, probability, cutoff, gain_tn, loss_fn: model_choice.profit_at_cutoff(
         y_true, probability, cutoff, gain_tn, loss_fn),
+)
+
+
+# -- 4. the cheapest cutoff, chosen on validation rows ---------------------------------------------
+
+def sklearn_cost_cutoff(y_true: Any, probability: Any, cost_fn: float, cost_fp: float,
+                        lowest_on_ties: bool = True, sign: float = 1.0) -> float:
+    """The reference: scikit-learn's ROC points (every distinct probability as a threshold, and
+    ``inf`` for declining nobody) turned back into counts of missed defaults and wrongly declined
+    payers; the cutoff of the lowest total cost, ties to the lowest cutoff. ``lowest_on_ties`` and
+    ``sign`` (-1: the highest cost) describe likely mistakes."""
+    from sklearn.metrics import roc_curve
+
+    y = np.asarray(y_true)
+    fpr, tpr, thresholds = roc_curve(y, np.asarray(probability, dtype=float), drop_intermediate=False)
+    payers, defaulters = int(np.sum(y == 0)), int(np.sum(y == 1))
+    wrongly_declined = np.rint(fpr * payers) if payers else np.zeros_like(fpr)
+    missed = defaulters - (np.rint(tpr * defaulters) if defaulters else np.zeros_like(tpr))
+    costs = sign * (cost_fn * missed + cost_fp * wrongly_declined)
+    best = len(costs) - 1 - int(np.argmin(costs[::-1])) if lowest_on_ties else int(np.argmin(costs))
+    return float(thresholds[best])
+
+
+def cheapest_cutoff(y_true: Any, probability: Any, cost_fn: float, cost_fp: float) -> float:
+    """The reference for exercise 4, remembering its arguments for the diagnosis."""
+    return remembered(sklearn_cost_cutoff(y_true, probability, cost_fn, cost_fp),
+                      (y_true, probability, cost_fn, cost_fp))
+
+
+def same_cutoff(got: Any, expected: float) -> bool:
+    """The same cutoff (``inf`` included), as a number."""
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        return False
+    return bool(value == expected or (np.isfinite(expected) and abs(value - expected) <= 1e-12))
+
+
+def diagnose_cost_cutoff(got: Any, expected: RememberedFloat) -> str | None:
+    """The likely mistake behind a wrong cheapest cutoff."""
+    y_true, probability, cost_fn, cost_fp = expected.arguments
+    y, p = np.asarray(y_true), np.asarray(probability, dtype=float)
+
+    def total(cutoff: float) -> float:
+        declined = p >= cutoff
+        return float(cost_fn * np.sum(~declined & (y == 1)) + cost_fp * np.sum(declined & (y == 0)))
+
+    def without_inf() -> float:
+        values = np.unique(p)
+        costs = np.array([total(v) for v in values])
+        return float(values[int(np.argmin(costs))])
+
+    def f1_cutoff() -> float:
+        from sklearn.metrics import precision_recall_curve
+
+        precision, recall, thresholds = precision_recall_curve(y, p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+        return float(thresholds[int(np.argmax(f1[:-1]))])
+
+    mistakes = {
+        "return the cutoff, not its cost.": lambda: total(float(expected)),
+        "the costs are swapped: a missed default (a defaulter approved) costs cost_fn, a wrongly declined payer "
+        "costs cost_fp.": lambda: sklearn_cost_cutoff(y, p, cost_fp, cost_fn),
+        "keep the LOWEST total cost, not the highest.": lambda: sklearn_cost_cutoff(y, p, cost_fn, cost_fp, sign=-1.0),
+        "when several cutoffs cost the same, return the lowest of them.":
+            lambda: sklearn_cost_cutoff(y, p, cost_fn, cost_fp, lowest_on_ties=False),
+        "declining nobody is a candidate too: include `np.inf` among the cutoffs.": without_inf,
+        "that is the F1-optimal cutoff; this exercise weighs the two kinds of error by their costs.": f1_cutoff,
+    }
+    return first_mistake(got, expected, mistakes, same_cutoff) or (
+        "try every distinct probability (and np.inf) as the cutoff; at each, count the approved defaulters "
+        "(probability < cutoff, y = 1) and the declined payers (probability >= cutoff, y = 0), weigh them by "
+        "cost_fn and cost_fp, and keep the cheapest.")
+
+
+def cost_case(name: str, arguments: Callable[[Mapping], tuple], lesson_result: bool = False) -> Case:
+    """A case of exercise 4."""
+    return Case(name, arguments, cheapest_cutoff, same_cutoff, diagnose_cost_cutoff, lesson_result)
+
+
+def lesson_cost(model: str, cost_fn: float, cost_fp: float) -> Callable[[Mapping], tuple]:
+    """Arguments of a case on one model's validation probabilities."""
+    return lambda c: (c["y_valid"], c["valid_probability"][model], cost_fn, cost_fp)
+
+
+def tied_scores(_: Mapping | None = None) -> tuple:
+    """500 customers whose probabilities take only 21 values (many ties), with the true default rate."""
+    rng = np.random.default_rng(SEED)
+    probability = rng.uniform(size=500).round(1) / 2 + rng.uniform(size=500).round(1) / 2
+    y = (rng.random(500) < probability).astype(int)
+    return pd.Series(y), pd.Series(probability)
+
+
+TOY_COST_Y = [0, 0, 1, 1, 0, 1, 0, 0]
+TOY_COST_P = [0.1, 0.3, 0.35, 0.8, 0.5, 0.2, 0.6, 0.05]
+
+cost_cutoff = Exercise(
+    LESSON, "ex4_cost_cutoff", "The cheapest cutoff",
+    visible=[
+        cost_case("eight toy customers (y [0, 0, 1, 1, 0, 1, 0, 0], probability [0.1, 0.3, 0.35, 0.8, 0.5, 0.2, "
+                  "0.6, 0.05]), a missed default costing 5 and a wrong decline 1",
+                  lambda c: (np.array(TOY_COST_Y), np.array(TOY_COST_P), 5.0, 1.0)),
+        cost_case("the monotonic GBM's validation rows, NT$ 8,000 per missed default and 2,000 per wrong decline",
+                  lesson_cost("mgbm", 8_000, 2_000), lesson_result=True),
+    ],
+    hidden=[
+        cost_case("the toy customers as lists, wrong declines free (so declining everyone costs nothing)",
+                  lambda c: (TOY_COST_Y, TOY_COST_P, 5.0, 0.0)),
+        cost_case("the toy customers with probabilities 1 - p and missed defaults free (so the cheapest choice is "
+                  "to decline nobody)", lambda c: (np.array(TOY_COST_Y), 1 - np.array(TOY_COST_P), 0.0, 1.0)),
+        cost_case("the toy customers with equal costs (several cutoffs tie)",
+                  lambda c: (np.array(TOY_COST_Y), np.array(TOY_COST_P), 1.0, 1.0)),
+        cost_case("the GLM's validation rows, NT$ 8,000 and 2,000", lesson_cost("glm", 8_000, 2_000)),
+        cost_case("the unconstrained GBM's validation rows, NT$ 3,000 per missed default and 2,000 per wrong decline",
+                  lesson_cost("gbm", 3_000, 2_000)),
+        cost_case("500 synthetic customers as pandas Series with only 21 distinct probabilities, costs 7 and 2",
+                  lambda c: (*tied_scores(), 7.0, 2.0)),
+    ],
+    hints=[
+        "The candidate cutoffs are the distinct probabilities (`np.unique(probability)`) and `np.inf` (decline "
+        "nobody). At a cutoff, the missed defaults are the customers with `probability < cutoff` and `y_true == 1`; "
+        "the wrongly declined are those with `probability >= cutoff` and `y_true == 0`. Keep the cutoff with the "
+        "lowest `cost_fn * missed + cost_fp * wrongly_declined`, the lowest cutoff on ties.",
+        "`y, p = np.asarray(y_true), np.asarray(probability, dtype=float)`; "
+        "`candidates = np.append(np.unique(p), np.inf)`; "
+        "`costs = [cost_fn * np.sum((p < c) & (y == 1)) + cost_fp * np.sum((p >= c) & (y == 0)) for c in candidates]`; "
+        "`return float(candidates[int(np.argmin(costs))])` (np.argmin keeps the first, i.e. the lowest, of equal costs).",
+    ],
+    helpers=["workshop_utils.model_choice.min_cost_cutoff", "workshop_utils.model_choice.decision_cost",
+             "workshop_utils.model_choice.profit_curve", "workshop_utils.model_choice.profit_at_cutoff"],
+    helper_answer=lambda y_true, probability, cost_fn, cost_fp: model_choice.min_cost_cutoff(
+        y_true, probability, cost_fn, cost_fp)[0],
 )
 
 
@@ -443,7 +494,7 @@ q_folds = Question.choice(LESSON, "q2_folds", "A gap smaller than the spread ove
 
 written = Written(LESSON, "ex5_written", "Your recommendation")
 
-EXERCISES = [selection, q_lasso, cv_rank, q_folds, impact_ratio, profit, written]
+EXERCISES = [selection, q_lasso, cv_rank, q_folds, profit, cost_cutoff, written]
 """Every exercise of the lesson, in the order the notebook asks them (for ``workshop progress``)."""
 
 DEMO_PENALTIES = {"glm": 0.001, "mgbm": 0.005, "gbm": 0.05}
@@ -452,10 +503,11 @@ DEMO_PENALTIES = {"glm": 0.001, "mgbm": 0.005, "gbm": 0.05}
 
 def demo_context() -> dict[str, Any]:
     """Stand-ins for what the notebook passes to the checks (its training rows and chosen C, the
-    cross-validation scores, each model's test decisions, probabilities and cutoffs, and the test
-    customers' sex), from three quick LASSO fits instead of the lesson's GLM and H2O GBMs."""
+    cross-validation scores, each model's test probabilities and F1 cutoffs, and the validation
+    rows' outcomes and probabilities), from three quick LASSO fits instead of the lesson's GLM and
+    H2O GBMs."""
     from workshop_utils import data
-    from workshop_utils.cutoffs import best_f1_cutoff, decide
+    from workshop_utils.cutoffs import best_f1_cutoff
 
     parts = data.split_data(data.load_credit_data())
     pool = pd.concat([parts.train, parts.valid])
@@ -467,5 +519,5 @@ def demo_context() -> dict[str, Any]:
     cutoffs = {name: best_f1_cutoff(parts.valid[TARGET], p[:len(parts.valid)])[0] for name, p in scored.items()}
     probability = {name: p[len(parts.valid):] for name, p in scored.items()}
     return {"train": parts.train, "C": 0.02, "scores": scores, "y": parts.test[TARGET], "probability": probability,
-            "cutoffs": cutoffs, "decisions": {name: decide(p, cutoffs[name]) for name, p in probability.items()},
-            "groups": dia.protected_groups(parts.test)["SEX"]}
+            "cutoffs": cutoffs, "y_valid": parts.valid[TARGET],
+            "valid_probability": {name: p[:len(parts.valid)] for name, p in scored.items()}}
