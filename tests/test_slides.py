@@ -48,6 +48,7 @@ SURVEY = """() => {
                  images: slide.querySelectorAll('img').length,
                  plots: slide.querySelectorAll('.jp-OutputArea-output img').length,
                  plotHeights: Array.from(slide.querySelectorAll('.jp-OutputArea-output img')).map(i => i.getBoundingClientRect().height),
+                 plotRights: Array.from(slide.querySelectorAll('.jp-OutputArea-output img')).map(i => i.getBoundingClientRect().right),
                  broken: Array.from(slide.querySelectorAll('img')).filter(i => !(i.complete && i.naturalWidth)).length,
                  tables: Array.from(slide.querySelectorAll('.jp-OutputArea-output table, .jp-OutputArea-output pre')).map(t => {
                    const area = t.closest('.jp-OutputArea-output'), box = t.getBoundingClientRect();
@@ -188,6 +189,9 @@ def test_every_plot_fits_its_slide(decks: dict[str, Deck], lesson: str) -> None:
     tall = [f"slide {s['h']}.{s['v']}: {height:.0f} px" for s in decks[lesson].slides
             for height in s["plotHeights"] if height > slides.PLOT_HEIGHT_PX + TOLERANCE_PX]
     assert not tall, f"{lesson}: plots taller than {slides.PLOT_HEIGHT_PX} px: {tall}"
+    wide = [f"slide {s['h']}.{s['v']}: right edge at {right:.0f} px" for s in decks[lesson].slides
+            for right in s["plotRights"] if right > slides.WIDTH + TOLERANCE_PX]
+    assert not wide, f"{lesson}: plots past the {slides.WIDTH} px slide's edge: {wide}"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
