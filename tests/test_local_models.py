@@ -119,11 +119,44 @@ def test_compare_reasons_pads_short_lists():
     assert table["a"].tolist() == ["x", ""] and table["b"].tolist() == ["x", "y"]
 
 
-def test_practical_sample_is_the_customer_s_decile():
-    predictions = pd.Series(np.arange(100) / 100.0, index=np.arange(100) + 1000)
-    frame = pd.DataFrame({"x": np.arange(100)}, index=predictions.index)
-    near = local_models.practical_sample(frame, predictions, 1095)
-    assert near.index.tolist() == list(range(1090, 1100))
+def test_practical_sample_is_the_nearest_rows_by_brute_force(train):
+    frame = train.set_axis(train.index + 1000)
+    row, scale = train.iloc[17] + 0.1, local_models.input_scale(train, NAMES)
+    near = local_models.practical_sample(frame, row, scale, k=150)
+    brute = np.sqrt((((frame[NAMES].to_numpy() - row.to_numpy()) / scale.to_numpy()) ** 2).sum(axis=1))
+    assert near.index.tolist() == frame.index[np.argsort(brute, kind="stable")[:150]].tolist()
+    assert near.equals(frame.loc[near.index])
+    assert local_models.practical_sample(frame, frame.iloc[3], scale, k=1).index.tolist() == [1003]
+
+
+def test_width_seed_grid_matches_scikit_learn(train):
+    from sklearn.linear_model import Ridge
+    from sklearn.metrics import r2_score
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    row, scale = train.iloc[2], local_models.input_scale(train, NAMES)
+    samples = {seed: (sample, logistic_box(sample)) for seed in (4, 9)
+               for sample in [local_models.perturbed_sample(row, scale, n=800, seed=seed)]}
+    grid = local_models.width_seed_grid(samples, row, scale, [0.8, 2.5])
+    assert grid[["width", "seed"]].values.tolist() == [[0.8, 4], [0.8, 9], [2.5, 4], [2.5, 9]]
+    for _, line in grid.iterrows():
+        sample, box = samples[line["seed"]]
+        X = sample.to_numpy() / scale.to_numpy()
+        weights = rbf_kernel(X, (row / scale).to_numpy()[None, :], gamma=1 / (2 * line["width"] ** 2))[:, 0]
+        ridge = Ridge(alpha=1.0).fit(X, box, sample_weight=weights)
+        assert line["r2"] == pytest.approx(r2_score(box, ridge.predict(X), sample_weight=weights), abs=1e-10)
+        assert line["top_input"] == NAMES[int(np.argmax(np.abs(ridge.coef_)))]
+
+
+def test_plot_width_seed_grid_draws_every_seed_and_the_practical_line(train):
+    row, scale = train.iloc[2], local_models.input_scale(train, NAMES)
+    samples = {seed: (sample, logistic_box(sample)) for seed in (1, 2)
+               for sample in [local_models.perturbed_sample(row, scale, n=300, seed=seed)]}
+    grid = local_models.width_seed_grid(samples, row, scale, [1.0, 3.0])
+    figure = local_models.plot_width_seed_grid(grid, pd.Series([0.9, 0.95], index=[1.0, 3.0]), 0.7)
+    lines = figure.axes[0].get_lines()
+    assert len(lines) == 4 and np.allclose(lines[0].get_ydata(), grid.loc[grid["seed"] == 1, "r2"])
+    assert figure.get_size_inches()[0] <= 7.2
 
 
 def test_contributions_explain_the_gap_to_the_reference(train):
@@ -148,7 +181,7 @@ def fit(train) -> local_models.LocalFit:
 
 def test_ranked_predictions_draw_one_panel_per_fit(fit):
     figure = local_models.plot_ranked_predictions({"a": fit, "b": fit}, customer={"a": 0})
-    assert figure.get_size_inches().tolist() == [12.0, 4.0] and len(figure.axes) == 2
+    assert figure.get_size_inches().tolist() == [7.2, 4.0] and len(figure.axes) == 2
     order = np.argsort(fit.black_box, kind="stable")
     for axes, name in zip(figure.axes, "ab"):
         assert axes.get_title() == f"{name}: weighted R² = {fit.r2:.2f}"

@@ -3,8 +3,9 @@
 The recipe: draw a seeded sample of made-up customers around one real customer, score them all
 with the model in one call, weight each by how close it is (an exponential kernel on a scaled
 distance), fit a weighted ridge regression to the model's predictions, and check the fit
-(weighted R², ranked predictions) before reading its coefficients as the explanation. A
-"practical" sample of real rows near the customer gives a second, more realistic fit. The
+(weighted R², ranked predictions, its stability over kernel widths and seeds) before reading its
+coefficients as the explanation. A "practical" sample of the real rows nearest to the customer
+gives a second, more realistic fit. The
 sampler, kernel and ridge penalty are those of the ``lime`` package's tabular explainer with
 ``discretize_continuous=False, sample_around_instance=True``, so the two agree exactly.
 
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 
@@ -34,17 +36,21 @@ from workshop_utils import SEED
 from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid, plot_reason_codes, plt
 from workshop_utils.shapley import largest_first, reason_codes, top_reasons
 
-__all__ = ["N_SAMPLES", "RIDGE_ALPHA", "LocalFit", "LocalModel", "compare_reasons", "explain_locally",
-           "fit_local_model", "input_scale", "kernel_weights", "kernel_width", "lime_weights",
-           "local_contributions", "local_reason_codes", "perturbed_sample", "plot_coefficients",
-           "plot_local_reason_codes", "plot_ranked_predictions", "plot_weights", "practical_sample",
-           "scaled_distance", "shared_reasons", "top_k_by_size"]
+__all__ = ["N_SAMPLES", "PRACTICAL_K", "RIDGE_ALPHA", "LocalFit", "LocalModel", "compare_reasons",
+           "explain_locally", "fit_local_model", "input_scale", "kernel_weights", "kernel_width",
+           "lime_weights", "local_contributions", "local_reason_codes", "perturbed_sample",
+           "plot_coefficients", "plot_local_reason_codes", "plot_ranked_predictions", "plot_weights",
+           "plot_width_seed_grid", "practical_sample", "scaled_distance", "shared_reasons",
+           "top_k_by_size", "width_seed_grid"]
 
 N_SAMPLES = 5000
 """Size of the perturbed sample (the ``lime`` package's default ``num_samples``)."""
 
 RIDGE_ALPHA = 1.0
 """Ridge penalty of the local model (the ``lime`` package's default)."""
+
+PRACTICAL_K = 100
+"""How many real customers nearest to the explained one form the practical sample."""
 
 
 def input_scale(train: pd.DataFrame, inputs: list[str]) -> pd.Series:
@@ -178,17 +184,65 @@ def explain_locally(sample: pd.DataFrame, black_box: np.ndarray, row: pd.Series,
                     float(r2_score(black_box, local, sample_weight=weights)))
 
 
-def practical_sample(frame: pd.DataFrame, predictions: pd.Series, label: object,
-                     bins: int = 10) -> pd.DataFrame:
-    """Real rows near a customer: the rows of ``frame`` whose prediction falls in the same
-    quantile bin (decile by default) as the prediction of row ``label``.
+def practical_sample(frame: pd.DataFrame, row: pd.Series, scale: pd.Series,
+                     k: int = PRACTICAL_K) -> pd.DataFrame:
+    """Real rows near a customer: the ``k`` rows of ``frame`` nearest to ``row`` in input space,
+    each input divided by its ``scale`` (the distance of :func:`scaled_distance`), nearest first.
+    Found with scikit-learn's ``NearestNeighbors``; a row of ``frame`` equal to ``row`` comes first.
 
-    >>> frame = pd.DataFrame({"x": range(10)})
-    >>> practical_sample(frame, pd.Series(np.linspace(0, 1, 10)), 8, bins=5).index.tolist()
-    [8, 9]
+    >>> frame = pd.DataFrame({"x": [0.0, 5.0, 4.0, 9.0], "z": [0.0, 0.0, 5.0, 0.0]})
+    >>> practical_sample(frame, pd.Series({"x": 4.0, "z": 0.0}), pd.Series({"x": 1.0, "z": 10.0}), k=2).index.tolist()
+    [2, 1]
     """
-    band = pd.qcut(predictions, bins, labels=False, duplicates="drop")
-    return frame.loc[band.index[band == band[label]]]
+    from sklearn.neighbors import NearestNeighbors
+
+    names = list(row.index)
+    divisor = scale[names].to_numpy(dtype=float)
+    finder = NearestNeighbors(n_neighbors=k).fit(frame[names].to_numpy(dtype=float) / divisor)
+    positions = finder.kneighbors(row.to_numpy(dtype=float)[None, :] / divisor, return_distance=False)[0]
+    return frame.iloc[positions]
+
+
+def width_seed_grid(samples: Mapping[int, tuple[pd.DataFrame, np.ndarray]], row: pd.Series,
+                    scale: pd.Series, widths: list[float]) -> pd.DataFrame:
+    """The local fit's stability: for every kernel width (outer) and every seed's perturbed sample
+    with the black box's predictions on it (``samples`` maps seed to ``(sample, predictions)``,
+    inner), the weighted R² and the input with the largest absolute coefficient.
+
+    >>> row, scale = pd.Series({"x": 1.0, "z": 0.0}), pd.Series({"x": 1.0, "z": 2.0})
+    >>> samples = {seed: (s, (3 * s["x"] - s["z"]).to_numpy())
+    ...            for seed in (1, 2) for s in [perturbed_sample(row, scale, n=500, seed=seed)]}
+    >>> width_seed_grid(samples, row, scale, [2.0])[["seed", "top_input"]].values.tolist()
+    [[1, 'x'], [2, 'x']]
+    """
+    records = []
+    for width in widths:
+        for seed, (sample, black_box) in samples.items():
+            fit = explain_locally(sample, black_box, row, scale, width)
+            records.append({"width": float(width), "seed": seed, "r2": fit.r2,
+                            "top_input": str(fit.model.coefficients.abs().idxmax())})
+    return pd.DataFrame(records, columns=["width", "seed", "r2", "top_input"])
+
+
+def plot_width_seed_grid(grid: pd.DataFrame, practical: pd.Series, acceptable: float,
+                         practical_label: str = "practical sample") -> Figure:
+    """Weighted R² against kernel width: one line per seed's perturbed sample (from
+    :func:`width_seed_grid`), one for the ``practical`` sample (R² by width), and the
+    ``acceptable`` level as a dashed line."""
+    figure, axes = plt.subplots(figsize=(7, 3.8))
+    for number, (seed, rows) in enumerate(grid.groupby("seed", sort=False)):
+        axes.plot(rows["width"], rows["r2"], marker="o", color=RISK_DOWN, alpha=0.35 + 0.15 * number,
+                  label=f"perturbed sample, seed {seed}")
+    axes.plot(practical.index, practical.to_numpy(dtype=float), marker="s", linewidth=2.5, color="#27ae60",
+              label=practical_label)
+    axes.axhline(acceptable, color=NEUTRAL, linestyle="--", label=f"acceptable: R² ≥ {acceptable:g}")
+    axes.set(xscale="log", xlabel="kernel width (log scale)", ylabel="weighted R²", ylim=(0, 1),
+             title="Which local fits can be trusted?")
+    axes.set_xticks(list(practical.index), [f"{w:.2g}" for w in practical.index])
+    axes.xaxis.set_minor_locator(NullLocator())
+    axes.legend(fontsize=8, loc="lower right")
+    figure.tight_layout()
+    return figure
 
 
 def local_contributions(model: LocalModel, row: pd.Series, reference: pd.Series) -> pd.Series:
@@ -325,7 +379,7 @@ def plot_ranked_predictions(fits: Mapping[str, LocalFit], customer: Mapping[str,
     highest (line) and the local model's predictions for the same rows (dots, darker for
     heavier weight). ``customer`` maps a panel to the sample position of the explained row,
     marked with both models' predictions."""
-    figure, grid = panel_grid(len(fits), len(fits), (6, 4))
+    figure, grid = panel_grid(len(fits), len(fits), (min(6.0, 7.2 / len(fits)), 4))  # fits a 720 px slide
     for axes, (name, fit) in zip(grid.ravel(), fits.items()):
         order = np.argsort(fit.black_box, kind="stable")
         ranks = np.arange(len(order))
@@ -339,8 +393,8 @@ def plot_ranked_predictions(fits: Mapping[str, LocalFit], customer: Mapping[str,
                          edgecolor="black", zorder=5, label="the customer, GBM")
             axes.scatter([where], [fit.local[customer[name]]], marker="X", s=110, color="black",
                          zorder=5, label="the customer, local model")
-        axes.set(title=f"{name}: weighted R² = {fit.r2:.2f}", xlabel="rows, ranked by the GBM's prediction",
-                 ylabel="predicted probability of default")
-        axes.legend(fontsize=8, loc="upper left")
+        axes.set(xlabel="rows, ranked by the GBM's prediction", ylabel="predicted probability of default")
+        axes.set_title(f"{name}: weighted R² = {fit.r2:.2f}", fontsize=10)
+        axes.legend(fontsize=7, loc="upper left")
     figure.tight_layout()
     return figure

@@ -1,10 +1,11 @@
 """Lesson 04's exercises (LIME, a weighted local linear model): kernel weights, the weighted ridge
-fit, the weighted R², reason codes from slope × distance; two concept questions and a written one.
+fit, the weighted R², the fit's stability over kernel widths and seeds; two concept questions and a
+written one.
 
 Each exercise's cases are judged against scikit-learn (``rbf_kernel``, ``Ridge``, ``r2_score``)
 or a closed form, never against ``local_models``, the course module the learner re-creates. The
 hidden cases go beyond the lesson's customer: another customer, a part of the sample, columns in
-another order, the practical model, and synthetic data with a known answer. When an answer is
+another order, two seeds' samples, and synthetic data with a known answer. When an answer is
 wrong, each case re-runs the usual mistakes on the same inputs and names the one it matches.
 
 Example:
@@ -28,11 +29,11 @@ from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import r2_score
 from sklearn.metrics.pairwise import rbf_kernel
 
-from workshop_utils import local_models, shapley
-from workshop_utils.exercises.engine import Case, Exercise, Question, Written, close, equal
+from workshop_utils import local_models
+from workshop_utils.exercises.engine import Case, Exercise, Question, Written, close
 
-__all__ = ["EXERCISES", "LESSON", "Judge", "demo_context", "kernel", "local_fit", "q_trust", "q_width", "reasons",
-           "weighted_r2", "written"]
+__all__ = ["EXERCISES", "LESSON", "Judge", "demo_context", "kernel", "local_fit", "q_trust", "q_width",
+           "stability", "weighted_r2", "written"]
 
 LESSON = "04_lime"
 
@@ -336,85 +337,172 @@ weighted_r2 = R2.exercise(
 )
 
 
-# -- 4. reason codes from slope × distance ---------------------------------------------------------
+# -- 4. stability over kernel widths and seeds ----------------------------------------------------
 
-def positive_reasons(per_unit: pd.Series, row: pd.Series, reference: pd.Series, k: int) -> list[str]:
-    """The reference (closed form): contributions per_unit × (row − reference) by input name, the
-    positive ones only, largest first, at most ``k``."""
-    names = list(per_unit.index)
-    values = per_unit.to_numpy(dtype=float) * (row[names].to_numpy(dtype=float) - reference[names].to_numpy(dtype=float))
-    order = np.argsort(-values, kind="stable")
-    return [names[i] for i in order if values[i] > 0][:k]
+GRID_COLUMNS = ["width", "seed", "r2", "top_input"]
 
 
-def contributions(per_unit: pd.Series, row: pd.Series, reference: pd.Series) -> pd.Series:
-    """Each input's slope × distance from the reference (for the mistakes below)."""
-    return per_unit * (row[per_unit.index] - reference[per_unit.index])
+def grid_by_sklearn(samples: Mapping[int, tuple[pd.DataFrame, Any]], row: pd.Series, scale: pd.Series,
+                    widths: Sequence[float], *, factor: float = 2.0, weighted_fit: bool = True,
+                    weighted_score: bool = True, by_size: bool = True, unit_scale: bool = False,
+                    one_sample: bool = False) -> pd.DataFrame:
+    """The reference, from scikit-learn's ``rbf_kernel``, ``Ridge(alpha=1)`` and ``r2_score``: for
+    every width (outer) and seed (inner), the weighted R² and the input with the largest absolute
+    coefficient. The keyword arguments re-create the usual mistakes (for the diagnoses below).
+    The last few results are kept, so the lesson's 5,000-row samples are fitted once per check."""
+    key = (id(samples), id(row), id(scale), tuple(widths), factor, weighted_fit, weighted_score, by_size,
+           unit_scale, one_sample)
+    kept = GRID_CACHE.get(key)
+    if kept is not None and kept[0] is samples and kept[1] is row and kept[2] is scale:
+        return kept[3].copy()
+    if len(GRID_CACHE) > 16:
+        GRID_CACHE.clear()
+    result = grid_uncached(samples, row, scale, widths, factor, weighted_fit, weighted_score, by_size,
+                           unit_scale, one_sample)
+    GRID_CACHE[key] = (samples, row, scale, result)  # the objects are kept alive, so their ids stay theirs
+    return result.copy()
 
 
-REASON_MISTAKES: list[Mistake] = [
-    ("only positive contributions are reasons; you ranked them by size, so inputs that lower the risk came in.",
-     lambda p, r, f, k: list(contributions(p, r, f).abs().sort_values(ascending=False).index[:k])),
-    ("drop the contributions that are zero or negative: they lower the risk, so they are not reasons.",
-     lambda p, r, f, k: list(contributions(p, r, f).sort_values(ascending=False).index[:k])),
-    ("put the largest contribution first (sort in descending order).",
-     lambda p, r, f, k: positive_reasons(p, r, f, len(p))[:k][::-1]),
-    ("a contribution is slope × (customer's value − reference's value); the slope alone is not a reason.",
-     lambda p, r, f, k: list(p[p > 0].sort_values(ascending=False).index[:k])),
-    ("subtract the reference customer's value from the customer's before multiplying by the slope.",
-     lambda p, r, f, k: positive_reasons(p, r, f * 0, k)),
+GRID_CACHE: dict[tuple, tuple] = {}
+"""Recent reference grids, by the identity of their arguments."""
+
+
+def grid_uncached(samples: Mapping[int, tuple[pd.DataFrame, Any]], row: pd.Series, scale: pd.Series,
+                  widths: Sequence[float], factor: float, weighted_fit: bool, weighted_score: bool,
+                  by_size: bool, unit_scale: bool, one_sample: bool) -> pd.DataFrame:
+    """:func:`grid_by_sklearn` without the cache."""
+    names = list(row.index)
+    scale = pd.Series(1.0, index=names) if unit_scale else scale
+    first = next(iter(samples.values()))
+    records = []
+    for width in widths:
+        for seed, (sample, black_box) in samples.items():
+            sample, black_box = first if one_sample else (sample, black_box)
+            X = standardised(sample, names, scale)
+            centre = row[names].to_numpy(dtype=float)[None, :] / scale[names].to_numpy(dtype=float)
+            weights = rbf_kernel(X, centre, gamma=1.0 / (factor * width ** 2))[:, 0]
+            y = np.asarray(black_box, dtype=float)
+            model = Ridge(alpha=1.0).fit(X, y, sample_weight=weights if weighted_fit else None)
+            score = r2_score(y, model.predict(X), sample_weight=weights if weighted_score else None)
+            top = np.argmax(np.abs(model.coef_)) if by_size else np.argmax(model.coef_)
+            records.append({"width": float(width), "seed": seed, "r2": float(score), "top_input": names[int(top)]})
+    return pd.DataFrame(records, columns=GRID_COLUMNS)
+
+
+def same_grid(got: Any, wanted: pd.DataFrame) -> bool:
+    """The same widths, seeds and top inputs, in the same order, and R² values within 1e-6."""
+    try:
+        got = pd.DataFrame(got).reset_index(drop=True)
+        return (list(got.columns) == GRID_COLUMNS and len(got) == len(wanted)
+                and np.allclose(got["width"].to_numpy(dtype=float), wanted["width"].to_numpy(dtype=float))
+                and got["seed"].tolist() == wanted["seed"].tolist()
+                and np.allclose(got["r2"].to_numpy(dtype=float), wanted["r2"].to_numpy(dtype=float), atol=1e-6, rtol=0)
+                and [str(name) for name in got["top_input"]] == wanted["top_input"].tolist())
+    except (TypeError, ValueError, KeyError):
+        return False
+
+
+GRID_MISTAKES: list[Mistake] = [
+    ("draw the weights into both steps: `sample_weight=weights` in the Ridge fit and in `r2_score`.",
+     lambda s, r, c, w: grid_by_sklearn(s, r, c, w, weighted_fit=False, weighted_score=False)),
+    ("score the fit with the same kernel weights: `r2_score(y, predicted, sample_weight=weights)`.",
+     lambda s, r, c, w: grid_by_sklearn(s, r, c, w, weighted_score=False)),
+    ("fit with the kernel weights too (`sample_weight=weights`), not only the score.",
+     lambda s, r, c, w: grid_by_sklearn(s, r, c, w, weighted_fit=False)),
+    ("the kernel is exp(-d² / (2·width²)): the factor 2 in the denominator is missing.",
+     lambda s, r, c, w: grid_by_sklearn(s, r, c, w, factor=1.0)),
+    ("divide every input by its `scale`, for the distances and for the fit.",
+     lambda s, r, c, w: grid_by_sklearn(s, r, c, w, unit_scale=True)),
+    ("the top input has the largest coefficient in absolute value: a large negative slope counts too.",
+     lambda s, r, c, w: grid_by_sklearn(s, r, c, w, by_size=False)),
+    ("use each seed's own sample and predictions: every seed gave the same numbers here.",
+     lambda s, r, c, w: grid_by_sklearn(s, r, c, w, one_sample=True)),
 ]
 
 
-def reasons_fallback(got: Any, wanted: list[str]) -> str | None:
+def grid_fallback(got: Any, wanted: pd.DataFrame) -> str | None:
     """The likely mistake when no known one matches."""
-    if not isinstance(got, list):
-        return "return a plain list of input names (`list(...)`)."
-    if len(got) > len(wanted) and got[:len(wanted)] == wanted:
-        return "return at most k names."
+    if not isinstance(got, pd.DataFrame):
+        return "return a pandas DataFrame with one row per (width, seed)."
+    if list(got.columns) != GRID_COLUMNS:
+        return f"name the columns {GRID_COLUMNS}, in that order."
+    if len(got) != len(wanted):
+        return f"return one row per (width, seed): {len(wanted)} here, not {len(got)}."
+    if got["width"].tolist() != wanted["width"].tolist() or got["seed"].tolist() != wanted["seed"].tolist():
+        return "loop over the widths outside and the seeds inside, in the order given."
     return None
 
 
-REASONS = Judge(positive_reasons, equal, REASON_MISTAKES, reasons_fallback)
-"""Reason codes are judged against the closed form."""
+GRID = Judge(grid_by_sklearn, same_grid, GRID_MISTAKES, grid_fallback)
+"""Stability grids are judged against scikit-learn's RBF kernel, Ridge and r2_score."""
 
 
-def toy_slopes(k: int, sign: float = 1.0) -> Callable[[Mapping[str, Any]], tuple]:
-    """Three inputs whose contributions are 2, 3 and 4 (times ``sign``), and ``k``."""
-    slopes = sign * pd.Series({"a": 2.0, "b": -1.0, "c": 0.5})
-    customer, average = pd.Series({"a": 1.0, "b": 0.0, "c": 9.0}), pd.Series({"a": 0.0, "b": 3.0, "c": 1.0})
-    return lambda c: (slopes, customer, average, k)
+def synthetic_samples(seeds: Sequence[int], box: Callable[[pd.DataFrame], np.ndarray],
+                      rows: int = 400) -> dict[int, tuple[pd.DataFrame, np.ndarray]]:
+    """Seeded Gaussian samples of three inputs around (0, 5, 1), with scales 1, 10 and 0.5, scored by ``box``."""
+    samples = {}
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        sample = pd.DataFrame({"a": rng.normal(0, 1, rows), "b": rng.normal(5, 10, rows), "c": rng.normal(1, 0.5, rows)})
+        samples[seed] = (sample, box(sample))
+    return samples
 
 
-def median_customer(c: Mapping[str, Any]) -> tuple:
-    """The lesson's slopes, for another customer: the test row in the middle, with every column."""
-    return c["perturbed"].model.per_unit, c["test"].iloc[len(c["test"]) // 2], c["reference"], 5
+TOY_ROW, TOY_SCALE = pd.Series({"a": 0.0, "b": 5.0, "c": 1.0}), pd.Series({"a": 1.0, "b": 10.0, "c": 0.5})
 
 
-reasons = REASONS.exercise(
-    "ex4_reasons", "Reason codes from the local model",
+def curved_box(sample: pd.DataFrame) -> np.ndarray:
+    """A black box that is curved in ``a`` and falls with ``b``: exp(a) / 3 - b / 40 + 0.1 c."""
+    return (np.exp(sample["a"]) / 3 - sample["b"] / 40 + 0.1 * sample["c"]).to_numpy()
+
+
+def straight_box(sample: pd.DataFrame) -> np.ndarray:
+    """A linear black box with a known largest slope per standard deviation (``b``, negative)."""
+    return (0.3 + 0.05 * sample["a"] - 0.02 * sample["b"] + 0.1 * sample["c"]).to_numpy()
+
+
+def lesson_grid(c: Mapping[str, Any]) -> tuple:
+    """The lesson's perturbed samples for every seed, its customer, scale and widths."""
+    return c["samples"], c["row"], c["scale"], c["widths"]
+
+
+def another_customer_grid(c: Mapping[str, Any]) -> tuple:
+    """The first 1,000 rows of two of the lesson's samples, measured from the first test customer."""
+    row = c["test"].iloc[0][list(c["row"].index)].astype(float)
+    chosen = dict(list(c["samples"].items())[:2])
+    return {seed: (sample.iloc[:1000], np.asarray(box)[:1000]) for seed, (sample, box) in chosen.items()}, row, c["scale"], [2.5, 5.0]
+
+
+stability = GRID.exercise(
+    "ex4_stability", "Does the explanation survive another width or seed?",
     visible={
-        "a toy: slopes a 2, b -1, c 0.5; customer a 1, b 0, c 9; reference a 0, b 3, c 1; k = 2": toy_slopes(2),
-        "the lesson's perturbed local model, its customer and the average customer, k = 3":
-            lambda c: (c["perturbed"].model.per_unit, c["row"], c["reference"], 3),
+        "400-row samples for seeds 1 and 2 of a curved black box, widths 0.5 and 2":
+            lambda c: (synthetic_samples([1, 2], curved_box), TOY_ROW, TOY_SCALE, [0.5, 2.0]),
+        "the lesson's perturbed samples (one per seed), its customer and its widths": lesson_grid,
     },
     hidden={
-        "the toy with k = 5 (only three inputs)": toy_slopes(5),
-        "the toy with every slope reversed (nothing raises the risk)": toy_slopes(5, -1.0),
-        "the lesson's practical local model, k = 4": lambda c: (c["practical"].model.per_unit, c["row"], c["reference"], 4),
-        "another customer (the middle test row, given with all its columns), k = 5": median_customer,
+        "a linear black box (R² near 1, top input b, whose slope is negative), seeds 5, 6 and 7, widths 1 and 4":
+            lambda c: (synthetic_samples([5, 6, 7], straight_box), TOY_ROW, TOY_SCALE, [1.0, 4.0]),
+        "the curved black box, one seed (3) and three widths given largest first, 3, 1 and 0.3":
+            lambda c: (synthetic_samples([3], curved_box, 250), TOY_ROW, TOY_SCALE, [3.0, 1.0, 0.3]),
+        "two of the lesson's samples (1,000 rows each) measured from another customer, widths 2.5 and 5":
+            another_customer_grid,
     },
     hints=[
-        "Line the three Series up by the names in `per_unit.index`; each contribution is "
-        "slope × (customer − reference). Keep the positive ones, sort them largest first, take at most k names.",
-        "`names = per_unit.index`; `c = per_unit * (row[names] - reference[names])`; "
-        "`c = c[c > 0].sort_values(ascending=False)`; `return list(c.index[:k])`.",
+        "Two loops, widths outside and seeds inside. In each: divide the sample's inputs (and the customer) by "
+        "`scale`, weight every row with exp(-d² / (2·width²)), fit `Ridge(alpha=1.0)` with `sample_weight`, score "
+        "it with `r2_score(..., sample_weight=weights)`, and name the input with the largest |coefficient|. "
+        "Collect one dict per (width, seed) and make a DataFrame with the columns width, seed, r2, top_input.",
+        "`names = list(row.index)`; in the loops: `X = sample[names] / scale[names]`; "
+        "`d2 = ((X - row[names] / scale[names]) ** 2).sum(axis=1)`; `w = np.exp(-d2 / (2 * width ** 2))`; "
+        "`model = Ridge(alpha=1.0).fit(X, y, sample_weight=w)`; "
+        "`r2 = r2_score(y, model.predict(X), sample_weight=w)`; "
+        "`top = names[int(np.argmax(np.abs(model.coef_)))]`; "
+        "`records.append({\"width\": width, \"seed\": seed, \"r2\": r2, \"top_input\": top})`.",
     ],
-    helpers=["workshop_utils.local_models.local_reason_codes", "workshop_utils.local_models.local_contributions",
-             "workshop_utils.local_models.compare_reasons", "workshop_utils.shapley.top_reasons",
-             "workshop_utils.shapley.reason_codes"],
-    helper_answer=lambda per_unit, row, reference, k: shapley.top_reasons(
-        contributions(per_unit, row, reference), k).index.tolist(),
+    helpers=["workshop_utils.local_models.width_seed_grid", "workshop_utils.local_models.explain_locally",
+             "workshop_utils.local_models.fit_local_model", "workshop_utils.local_models.kernel_weights"],
+    helper_answer=lambda samples, row, scale, widths: local_models.width_seed_grid(samples, row, scale, list(widths)),
 )
 
 
@@ -444,13 +532,14 @@ q_trust = Question.choice(LESSON, "q2_trust", "What the weighted R² says about 
 
 written = Written(LESSON, "ex5_written", "Would you send these reasons?")
 
-EXERCISES = [kernel, q_width, local_fit, weighted_r2, q_trust, reasons, written]
+EXERCISES = [kernel, q_width, local_fit, weighted_r2, q_trust, stability, written]
 """Every exercise of the lesson, in the order the notebook asks them (for ``workshop progress``)."""
 
 
 def demo_context() -> dict[str, Any]:
-    """Stand-ins for what the notebook passes to the checks (its perturbed sample and customer, the
-    perturbed and practical local fits, the test rows and the reference customer), from a small
+    """Stand-ins for what the notebook passes to the checks (its perturbed samples, one per seed, and
+    customer, the widths, the perturbed and practical local fits, the test rows and the reference
+    customer), from a small
     scikit-learn model instead of the H2O GBM, for the course's own tests of these exercises."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -469,9 +558,11 @@ def demo_context() -> dict[str, Any]:
     row = parts.test.loc[label, inputs].astype(float)
     scale = local_models.input_scale(parts.train, inputs)
     width = local_models.kernel_width(len(inputs))
-    sample = local_models.perturbed_sample(row, scale)
-    near = local_models.practical_sample(parts.test[inputs], test_pred, label)
+    samples = {seed: (frame, predict(frame)) for seed in (SEED, 1, 2)
+               for frame in [local_models.perturbed_sample(row, scale, seed=seed)]}
+    sample = samples[SEED][0]
+    near = local_models.practical_sample(parts.test[inputs], row, scale)
     return {"sample": sample, "row": row, "scale": scale, "width": width, "test": parts.test,
-            "reference": parts.train[inputs].mean(),
-            "perturbed": local_models.explain_locally(sample, predict(sample), row, scale, width),
+            "reference": parts.train[inputs].mean(), "samples": samples, "widths": [1.0, width, 6.0],
+            "perturbed": local_models.explain_locally(sample, samples[SEED][1], row, scale, width),
             "practical": local_models.explain_locally(near, test_pred[near.index].to_numpy(), row, scale, width)}
