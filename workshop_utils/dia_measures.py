@@ -75,12 +75,12 @@ def disparity_measures(y_pred: Iterable, probability: Iterable, groups: Iterable
     rows = {}
     for group in rates.index.drop(reference):
         air, low, high = air_interval(y_pred, labels, group, reference, level)
-        verdict = ("inside" if low >= dia.LOW and high <= dia.HIGH else
+        verdict = ("inside" if dia.four_fifths_pass(low) and dia.four_fifths_pass(high) else
                    "outside" if high < dia.LOW or low > dia.HIGH else "unclear")
         rows[group] = {"n": int((labels == group).sum()), "AIR": air, "low": low, "high": high,
                        "band": verdict, "marginal effect": 100 * (rates[group] - rates[reference]),
                        "SMD": standardised_mean_difference(probability, labels, group, reference)}
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(labels.name or "group")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(getattr(groups, "name", None) or "group")
 
 
 def plot_air_intervals(tables: dict[str, pd.DataFrame], title: str) -> Figure:
