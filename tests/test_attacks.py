@@ -173,12 +173,85 @@ def test_attack_bench_measures_consistently(model, parts, ranges):
                                 attack, guards.check_rows(attack, ranges)["impossible"],
                                 parts.train[data.MODEL_INPUTS].median())
     predict = predict_default(model)
-    measures = bench.measure(predict, shapley.xgb_contributions(model, X))
+    measures = bench.measure(predict)
     cutoff, _ = best_f1_cutoff(parts.valid[data.TARGET], predict(parts.valid))
-    assert measures["test AUC"] == pytest.approx(roc_auc_score(y, predict(X)))
+    assert measures["AUC"] == pytest.approx(roc_auc_score(y, predict(X)))
     assert measures["decisions changed by blank PAY_0"] == pytest.approx(
         attacks.decisions_changed_by_missing(predict, X, "PAY_0", cutoff))
-    assert 0 <= measures["adversarial examples"] <= len(X) and 0 <= measures["attack rows flagged"] <= 90
+    # tampering: brute force over one PAY_0 step either way, inside the training range
+    before = predict(X)
+    moves = []
+    for step in (-1, 1):
+        after = predict(X.assign(PAY_0=X["PAY_0"] + step))
+        inside = (X["PAY_0"] + step).between(ranges.loc["PAY_0", "min"], ranges.loc["PAY_0", "max"]).to_numpy()
+        toward = np.where(before >= cutoff, before - after, after - before)
+        moves.append(np.where(inside & ((before >= cutoff) != (after >= cutoff)), toward, -np.inf))
+    assert measures["flips by one PAY_0 step"] == int((np.max(moves, axis=0) >= attacks.BIG_MOVE).sum()) > 0
+    assert 0 <= measures["attack rows flagged"] <= 90
+
+
+def test_demographic_search_counts_flips_like_brute_force(parts):
+    records = parts.test[[*data.MODEL_INPUTS, *data.DEMOGRAPHICS]].astype(float).iloc[:400]
+
+    def predict(rows):
+        return (0.3 + 0.05 * (rows["SEX"] == 2) + 0.004 * (rows["AGE"] - 35) + 0.02 * rows["EDUCATION"]).to_numpy()
+
+    table = attacks.demographic_search(predict, records, 0.35)
+    assert list(table.index) == [*attacks.DEMOGRAPHIC_CHANGES, "any of these (customers)"]
+    before = predict(records)
+    any_flip = np.zeros(len(records), dtype=bool)
+    for name, change in attacks.DEMOGRAPHIC_CHANGES.items():
+        after = predict(change(records))
+        flips = (before >= 0.35) != (after >= 0.35)
+        any_flip |= flips
+        assert table.loc[name].tolist() == pytest.approx([flips.sum(), np.abs(after - before).max()])
+    assert table.loc["any of these (customers)", "decisions flipped"] == any_flip.sum() > 0
+    changed = attacks.DEMOGRAPHIC_CHANGES["SEX swapped"](records)
+    assert set(changed["SEX"]) == {1.0, 2.0} and (changed["SEX"] != records["SEX"]).all()
+    older = attacks.DEMOGRAPHIC_CHANGES["AGE + 10 years"](records)
+    assert older["AGE"].max() == records["AGE"].max(), "ages stay inside those the records hold"
+    blind = attacks.demographic_search(lambda rows: predict(rows.assign(SEX=1, AGE=35, EDUCATION=2)), records, 0.35)
+    assert (blind.to_numpy() == 0).all(), "a model that ignores the demographics flips nothing"
+
+
+def test_adversary_surface_is_every_pair_scored(model, X):
+    predict = predict_default(model)
+    row = X.iloc[0]
+    xs, ys = [0.0, 1_000.0, 50_000.0], [0.0, 5_000.0]
+    surface = attacks.adversary_surface(predict, row, ("PAY_AMT1", xs), ("BILL_AMT1", ys))
+    assert surface.shape == (2, 3) and surface.columns.name == "PAY_AMT1" and surface.index.name == "BILL_AMT1"
+    for y_value in ys:
+        for x_value in xs:
+            one = row.to_frame().T.astype(float).assign(PAY_AMT1=x_value, BILL_AMT1=y_value)
+            assert surface.loc[y_value, x_value] == pytest.approx(float(predict(one)[0]), abs=1e-6)
+
+
+def test_budget_grid_spans_the_small_change_budget(ranges):
+    grid = attacks.budget_grid("LIMIT_BAL", 200_000.0, ranges, points=5)
+    assert grid.tolist() == [180_000.0, 190_000.0, 200_000.0, 210_000.0, 220_000.0]
+    low = attacks.budget_grid("PAY_AMT1", 0.0, ranges, points=5)
+    assert low.tolist() == [0.0, 500.0, 1_000.0], "NT$1,000 either way, clipped at the training minimum"
+    assert set(attacks.small_changes("PAY_AMT1", 0.0, ranges)) <= set(low)
+
+
+def test_single_input_probes_send_every_row_to_one_input(model, X, ranges):
+    probes = attacks.single_input_probes(X.index, "PAY_0")
+    result = attacks.adversarial_search(predict_default(model), X, probes, 0.3, ranges)
+    assert set(result["feature"].dropna()) == {"PAY_0"}
+    assert result["new"].dropna().sub(result["old"].dropna()).abs().eq(1).all()
+
+
+def test_adversary_surface_plot_draws_the_cutoff_the_customer_and_the_box():
+    surface = pd.DataFrame([[0.1, 0.5], [0.2, 0.6]], index=pd.Index([0.0, 2_000.0], name="b"),
+                           columns=pd.Index([0.0, 30_000.0], name="a"))
+    figure = attacks.plot_adversary_surface(surface, pd.Series({"a": 20_000.0, "b": 0.0}), 0.3, "t")
+    axes = figure.axes[0]
+    (box,) = axes.patches
+    assert (box.get_x(), box.get_width(), box.get_y(), box.get_height()) == (18_000.0, 4_000.0, -1_000.0, 2_000.0)
+    assert axes.collections[-1].get_offsets().tolist() == [[20_000.0, 0.0]]
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == [
+        "cutoff 0.300", "small-change budget", "the customer"]
+    assert axes.get_xscale() == "symlog" and axes.get_title() == "t"
 
 
 def test_extended_ice_shades_what_lies_outside_the_training_range(model, parts, ranges):

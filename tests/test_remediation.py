@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from workshop_utils import SEED
-from workshop_utils.remediation import inject_missing
+from workshop_utils.remediation import choose_remediation, inject_missing
 
 FRAME = pd.DataFrame({"x": np.arange(200), "y": np.arange(200) * 2.0, "z": list("ab") * 100},
                      index=np.arange(200) + 1000)
@@ -38,3 +38,12 @@ def test_the_seed_makes_it_repeat():
 def test_a_share_outside_zero_to_one_is_refused(share):
     with pytest.raises(ValueError, match="between 0 and 1"):
         inject_missing(FRAME, "x", share)
+
+
+def test_the_rule_drops_costly_candidates_then_takes_the_fewest_in_order():
+    card = pd.DataFrame({"AUC": [0.80, 0.70, 0.799, 0.801, 0.80],
+                         "flags": [9, 0, 2, 2, 2], "blank": [0.7, 0.0, 0.3, 0.1, 0.1]},
+                        index=["before", "cheap but inaccurate", "c", "d", "e"])
+    assert choose_remediation(card, "AUC", 0.002, ["flags", "blank"]) == "d", "ties go to the earlier row"
+    assert choose_remediation(card, "AUC", 0.2, ["flags", "blank"]) == "cheap but inaccurate"
+    assert choose_remediation(card, "AUC", 0.0, ["flags"]) == "d", "only candidates at least as accurate"

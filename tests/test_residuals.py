@@ -6,14 +6,19 @@ import pandas as pd
 from matplotlib.colors import to_hex
 from sklearn.metrics import log_loss
 
+from workshop_utils.attacks import extended_grid, training_ranges
+from workshop_utils.data import MODEL_INPUTS, TARGET
 from workshop_utils.plots import RISK_DOWN, RISK_UP
 from workshop_utils.residuals import (
     logloss_residuals,
+    plot_residual_dependence,
     plot_residuals_by_input,
     plot_residuals_by_outcome,
+    residual_dependence,
     residual_summary,
     residuals_by_input,
 )
+from workshop_utils.xgboost_models import predict_default
 
 
 def test_residuals_average_to_log_loss():
@@ -64,3 +69,16 @@ def test_residuals_by_input_bars_coloured_against_the_overall_mean():
     assert [label.get_text() for label in limit.get_xticklabels()] == ["10k to 50k"]
     assert np.allclose(pay.get_lines()[0].get_ydata(), 0.5), "dashed line at the overall mean"
     assert "overall mean 0.500" in figure.get_suptitle()
+
+
+def test_residual_dependence_is_the_log_loss_with_the_input_set(model, parts):
+    predict = predict_default(model)
+    X, y = parts.valid[MODEL_INPUTS].astype(float).iloc[:500], parts.valid[TARGET].iloc[:500]
+    grid = extended_grid(parts.train["PAY_0"])
+    curve = residual_dependence(predict, X, y, "PAY_0", grid)
+    expected = [log_loss(y, predict(X.assign(PAY_0=value)), labels=[0, 1]) for value in grid]
+    assert curve.index.tolist() == grid.tolist() and np.allclose(curve, expected)
+    figure = plot_residual_dependence({"PAY_0": curve}, 0.4, training_ranges(parts.train, MODEL_INPUTS))
+    panel = figure.axes[0]
+    assert np.allclose(panel.lines[0].get_ydata(), curve) and panel.lines[1].get_ydata() == [0.4, 0.4]
+    assert [(p.get_x(), p.get_x() + p.get_width()) for p in panel.patches] == [(grid.min(), -2.0), (8.0, grid.max())]

@@ -1,10 +1,13 @@
-"""Attacks on a scoring model: an adversarial search and a random attack.
+"""Attacks on a scoring model: adversarial searches, a demographic search and a random attack.
 
-An *adversarial example* here is a small, plausible change to one customer's inputs (one step of
-a repayment status, or at most 10 % of an amount, staying inside the training ranges) that flips
-the decision at the cutoff AND moves the predicted probability by at least ``BIG_MOVE``.
-A *random attack* scores rows the model never saw (random rows inside the training ranges, rows
-with values beyond them, rows with missing values) and flags odd results by stated rules.
+An *adversarial example* here is a change that should NOT matter (at most 10 % of an amount,
+staying inside the training ranges) that still flips the decision at the cutoff AND moves the
+predicted probability by at least ``BIG_MOVE``. The same search over one repayment-status step
+measures something else: exposure to tampering with a field whose changes rightly matter.
+A *demographic search* changes inputs the decision must not depend on (sex, age, marital status,
+education) in the full records a scoring system receives. A *random attack* scores rows the model
+never saw (random rows inside the training ranges, rows with values beyond them, rows with
+missing values) and flags odd results by stated rules.
 
 Example:
     >>> import pandas as pd
@@ -16,7 +19,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,15 +29,17 @@ from sklearn.metrics import roc_auc_score
 
 from workshop_utils import SEED
 from workshop_utils.cutoffs import best_f1_cutoff, decide, flipped
-from workshop_utils.data import PAY_STATUS
-from workshop_utils.pdp import Predict, make_grid
+from workshop_utils.data import BILL_AMOUNTS, EDUCATION_CODES, MARRIAGE_CODES, PAY_AMOUNTS, PAY_STATUS
+from workshop_utils.pdp import Predict, make_grid, score_versions
 from workshop_utils.plots import RISK_DOWN, RISK_UP, panel_grid, plot_pd_ice, plt
 from workshop_utils.shapley import BIAS
 
-__all__ = ["AMOUNT_FLOOR", "AMOUNT_SHARE", "BIG_MOVE", "ODD_RULES", "STATUS_STEP", "AttackBench",
-           "adversarial_search", "best_change", "decisions_changed_by_missing", "domain_report",
-           "extended_grid", "flag_odd", "plot_adversarial", "plot_extended_ice", "plot_random_attack",
-           "probe_inputs", "random_attack", "small_changes", "training_ranges"]
+__all__ = ["AMOUNTS", "AMOUNT_FLOOR", "AMOUNT_SHARE", "BIG_MOVE", "DEMOGRAPHIC_CHANGES", "ODD_RULES",
+           "STATUS_STEP", "AttackBench", "adversarial_search", "adversary_surface", "best_change", "budget_grid",
+           "decisions_changed_by_missing", "demographic_search", "domain_report", "extended_grid",
+           "flag_odd", "plot_adversarial", "plot_adversary_surface", "plot_extended_ice",
+           "plot_random_attack", "probe_inputs", "random_attack", "single_input_probes", "small_changes",
+           "training_ranges"]
 
 STATUS_STEP = 1
 """A small change of a repayment status: one month more or less delay (one code step)."""
@@ -44,6 +49,29 @@ AMOUNT_FLOOR = 1_000.0
 """...or this many NT dollars (about 30 US dollars), whichever is larger."""
 BIG_MOVE = 0.10
 """A move of the predicted probability this large (10 percentage points) counts as "a lot"."""
+AMOUNTS = ["LIMIT_BAL", *BILL_AMOUNTS, *PAY_AMOUNTS]
+"""The inputs whose small changes should not decide a customer's fate: the amounts."""
+
+
+def _age_shift(years: int) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A change moving everyone's AGE by ``years``, kept inside the ages the records hold."""
+    return lambda records: records.assign(
+        AGE=(records["AGE"] + years).clip(records["AGE"].min(), records["AGE"].max()))
+
+
+def _set_code(name: str, code: int) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A change setting everyone's ``name`` to ``code``."""
+    return lambda records: records.assign(**{name: code})
+
+
+DEMOGRAPHIC_CHANGES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "SEX swapped": lambda records: records.assign(SEX=3 - records["SEX"]),
+    "AGE - 10 years": _age_shift(-10),
+    "AGE + 10 years": _age_shift(10),
+    **{f"MARRIAGE = {MARRIAGE_CODES[code]}": _set_code("MARRIAGE", code) for code in (1, 2, 3)},
+    **{f"EDUCATION = {EDUCATION_CODES[code]}": _set_code("EDUCATION", code) for code in (1, 2, 3, 4)},
+}
+"""Changes to inputs no decision may depend on: name -> function from records to changed records."""
 
 ODD_RULES = {
     "more extreme than any real customer": "score below the lowest or above the highest score "
@@ -82,12 +110,28 @@ def extended_grid(values: pd.Series, beyond: float = 0.5, resolution: int = 20) 
     return np.unique(np.concatenate([inside, outside]))
 
 
+def _budget(values: np.ndarray) -> np.ndarray:
+    """How far a small change may move each amount: ``max(10 % of it, NT$1,000)``."""
+    return np.maximum(AMOUNT_SHARE * np.abs(values), AMOUNT_FLOOR)
+
+
 def _steps(name: str, values: np.ndarray) -> np.ndarray:
     """The small steps allowed from each value (one row of steps per value)."""
     if name in PAY_STATUS:
         return np.tile([-STATUS_STEP, STATUS_STEP], (len(values), 1)).astype(float)
-    size = np.maximum(AMOUNT_SHARE * np.abs(values), AMOUNT_FLOOR)[:, None]
-    return size * np.array([-1.0, -0.5, 0.5, 1.0])
+    return _budget(values)[:, None] * np.array([-1.0, -0.5, 0.5, 1.0])
+
+
+def budget_grid(name: str, value: float, ranges: pd.DataFrame, points: int = 21) -> np.ndarray:
+    """Evenly spaced values of an amount across its small-change budget around ``value``,
+    clipped to the training range: the inside of the budget box, for ``adversary_surface``.
+
+    >>> budget_grid("x", 500.0, pd.DataFrame({"min": [0.0], "max": [9e9]}, index=["x"]), 3).tolist()
+    [0.0, 500.0, 1500.0]
+    """
+    half = float(_budget(np.array([value]))[0])
+    grid = np.linspace(value - half, value + half, points)
+    return np.unique(grid.clip(ranges.loc[name, "min"], ranges.loc[name, "max"]))
 
 
 def small_changes(name: str, value: float, ranges: pd.DataFrame) -> list[float]:
@@ -111,6 +155,15 @@ def probe_inputs(contributions: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     order = np.argsort(-values.abs().to_numpy(), axis=1, kind="stable")[:, :k]
     names = values.columns.to_numpy()[order]
     return pd.DataFrame(names, index=contributions.index, columns=range(1, k + 1))
+
+
+def single_input_probes(index: pd.Index, name: str) -> pd.DataFrame:
+    """Probes (as ``probe_inputs`` returns them) that send every row's search to one input.
+
+    >>> single_input_probes(pd.Index([7, 8]), "PAY_0").to_dict("list")
+    {1: ['PAY_0', 'PAY_0']}
+    """
+    return pd.DataFrame({1: [name] * len(index)}, index=index)
 
 
 def best_change(predict: Predict, row: pd.Series, feature: str, candidates: Sequence[float],
@@ -253,15 +306,58 @@ def decisions_changed_by_missing(predict: Predict, X: pd.DataFrame, feature: str
     return float(np.mean(flipped(predict(X), predict(X.assign(**{feature: np.nan})), cutoff)))
 
 
+def demographic_search(predict: Predict, records: pd.DataFrame, cutoff: float,
+                       changes: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] | None = None
+                       ) -> pd.DataFrame:
+    """Apply each change in ``changes`` (default ``DEMOGRAPHIC_CHANGES``) to every record and
+    rescore: per change, how many decisions at ``cutoff`` flip and the largest move of a
+    probability; a last row counts the customers any change flips. ``predict`` receives whole
+    records, as a scoring system does. All versions are scored in one call.
+
+    >>> predict = lambda f: f["SEX"].to_numpy() / 4
+    >>> records = pd.DataFrame({"SEX": [1, 2], "AGE": [30, 40], "MARRIAGE": 1, "EDUCATION": 2})
+    >>> demographic_search(predict, records, 0.4).loc["SEX swapped"].tolist()
+    [2.0, 0.25]
+    """
+    changes = DEMOGRAPHIC_CHANGES if changes is None else changes
+    scores = score_versions(predict, [records, *(change(records) for change in changes.values())])
+    flips = flipped(np.broadcast_to(scores[0], scores[1:].shape), scores[1:], cutoff)
+    moves = np.abs(scores[1:] - scores[0])
+    table = pd.DataFrame({"decisions flipped": flips.sum(axis=1), "largest move": moves.max(axis=1)},
+                         index=list(changes)).astype(float)
+    table.loc["any of these (customers)"] = [float(flips.any(axis=0).sum()), float(moves.max(initial=0.0))]
+    return table
+
+
+def adversary_surface(predict: Predict, row: pd.Series, x: tuple[str, Sequence[float]],
+                      y: tuple[str, Sequence[float]]) -> pd.DataFrame:
+    """The predicted probability for ``row`` with two inputs moved together over their grids:
+    ``x`` and ``y`` are (input, grid) pairs; one row per ``y`` value, one column per ``x`` value.
+    One ``predict`` call.
+
+    >>> surface = adversary_surface(lambda f: (f["a"] + f["b"]).to_numpy(), pd.Series({"a": 0.0, "b": 0.0}),
+    ...                             ("a", [1.0, 2.0]), ("b", [10.0]))
+    >>> surface.to_numpy().tolist(), surface.index.name, surface.columns.name
+    ([[11.0, 12.0]], 'b', 'a')
+    """
+    (x_name, x_grid), (y_name, y_grid) = x, y
+    xx, yy = np.meshgrid(np.asarray(x_grid, dtype=float), np.asarray(y_grid, dtype=float))
+    trials = pd.DataFrame([row.astype(float)] * xx.size).reset_index(drop=True)
+    trials[x_name], trials[y_name] = xx.ravel(), yy.ravel()
+    scores = np.asarray(predict(trials), dtype=float).reshape(xx.shape)
+    return pd.DataFrame(scores, index=pd.Index(y_grid, name=y_name, dtype=float),
+                        columns=pd.Index(x_grid, name=x_name, dtype=float))
+
+
 @dataclass(frozen=True)
 class AttackBench:
     """Everything needed to measure a model (or a model behind guards) the same way before and
-    after a fix: test and validation rows with their targets, the training ranges, the random
-    attack's rows with the impossible ones marked, the fill for missing values, and the input
-    to blank for the missing-value test."""
+    after a fix: the rows to measure on with their targets, the validation rows that set each
+    model's cutoff, the training ranges, the random attack's rows with the impossible ones
+    marked, the fill for missing values, and the input to blank and to tamper with."""
 
-    X_test: pd.DataFrame
-    y_test: pd.Series
+    X: pd.DataFrame
+    y: pd.Series
     X_valid: pd.DataFrame
     y_valid: pd.Series
     ranges: pd.DataFrame
@@ -270,21 +366,21 @@ class AttackBench:
     fill: pd.Series
     blank: str = "PAY_0"
 
-    def measure(self, predict: Predict, contributions: pd.DataFrame) -> pd.Series:
-        """Test AUC, test AUC with ``blank`` missing for everyone, share of decisions a missing
-        ``blank`` changes, adversarial examples found (probing each customer's top three
-        inputs by ``contributions``) and random-attack rows flagged, with the model's own
-        best-F1 cutoff on the validation rows."""
+    def measure(self, predict: Predict) -> pd.Series:
+        """AUC, AUC with ``blank`` missing for everyone, share of decisions a missing ``blank``
+        changes, decisions one falsified step of ``blank`` flips by at least ``BIG_MOVE``, and
+        random-attack rows flagged, with the model's own best-F1 cutoff on the validation rows."""
         cutoff, _ = best_f1_cutoff(self.y_valid, predict(self.X_valid))
-        scores = np.asarray(predict(self.X_test), dtype=float)
-        blanked = np.asarray(predict(self.X_test.assign(**{self.blank: np.nan})), dtype=float)
-        search = adversarial_search(predict, self.X_test, probe_inputs(contributions), cutoff, self.ranges)
+        scores = np.asarray(predict(self.X), dtype=float)
+        blanked = np.asarray(predict(self.X.assign(**{self.blank: np.nan})), dtype=float)
+        tampered = adversarial_search(predict, self.X, single_input_probes(self.X.index, self.blank),
+                                      cutoff, self.ranges)
         flags = flag_odd(predict, self.attack[self.ranges.index], scores, self.fill, self.impossible)
         return pd.Series({
-            "test AUC": roc_auc_score(self.y_test, scores),
-            f"AUC, {self.blank} blank": roc_auc_score(self.y_test, blanked),
+            "AUC": roc_auc_score(self.y, scores),
+            f"AUC, {self.blank} blank": roc_auc_score(self.y, blanked),
             f"decisions changed by blank {self.blank}": float(np.mean(flipped(scores, blanked, cutoff))),
-            "adversarial examples": float(search["adversarial"].sum()),
+            f"flips by one {self.blank} step": float(tampered["adversarial"].sum()),
             "attack rows flagged": float(flags.any(axis=1).sum()),
         })
 
@@ -344,5 +440,35 @@ def plot_random_attack(scores: pd.Series, kinds: pd.Series, flagged: pd.Series,
     axes.set_yticks(range(len(order)), [f"{k}\n({(kinds == k).sum()} rows)" for k in order])
     axes.set(xlabel="predicted probability of default", title=title, xlim=(0, 1))
     axes.legend(fontsize=7, loc="lower right")
+    figure.tight_layout()
+    return figure
+
+
+def plot_adversary_surface(surface: pd.DataFrame, row: pd.Series, cutoff: float, title: str) -> Figure:
+    """The probability over two inputs (from ``adversary_surface``) as filled contours, the
+    cutoff as a line, the customer as a point and the small-change budget around it as a box."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.6))
+    x_name, y_name = surface.columns.name, surface.index.name
+    x, y = surface.columns.to_numpy(dtype=float), surface.index.to_numpy(dtype=float)
+    filled = axes.contourf(x, y, surface.to_numpy(), levels=12, cmap="RdBu_r")
+    figure.colorbar(filled, ax=axes, label="probability of default")
+    if surface.to_numpy().min() < cutoff < surface.to_numpy().max():
+        axes.contour(x, y, surface.to_numpy(), levels=[cutoff], colors="black", linewidths=1.5)
+    axes.plot([], [], color="black", linewidth=1.5, label=f"cutoff {cutoff:.3f}")
+    x0, y0 = float(row[x_name]), float(row[y_name])
+    half_x, half_y = _budget(np.array([x0, y0]))
+    axes.add_patch(plt.Rectangle((x0 - half_x, y0 - half_y), 2 * half_x, 2 * half_y, fill=False,
+                                 edgecolor="black", linestyle="--", label="small-change budget"))
+    axes.scatter([x0], [y0], color="black", s=30, zorder=3, label="the customer")
+    for axis, values, scale, limits in ((axes.xaxis, x, axes.set_xscale, axes.set_xlim),
+                                        (axes.yaxis, y, axes.set_yscale, axes.set_ylim)):
+        scale("symlog", linthresh=AMOUNT_FLOOR)
+        limits(values.min(), values.max())
+        ticks = [tick for tick in (0.0, *(sign * 10.0 ** power for power in range(3, 7) for sign in (-1, 1)))
+                 if values.min() <= tick <= values.max()]
+        axis.set_ticks(sorted(ticks), [f"{tick:,.0f}" for tick in sorted(ticks)])
+    axes.set(xlabel=f"{x_name} (NT$, log scale past 1,000)", ylabel=f"{y_name} (NT$, log scale past 1,000)",
+             title=title)
+    axes.legend(fontsize=7, loc="upper right", framealpha=0.9)
     figure.tight_layout()
     return figure

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from workshop_utils.pdp import Predict, ice_curves
 from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid, plt
 
-__all__ = ["EPSILON", "logloss_residuals", "plot_residuals_by_input", "plot_residuals_by_outcome", "residual_summary",
-           "residuals_by_input"]
+__all__ = ["EPSILON", "logloss_residuals", "plot_residual_dependence", "plot_residuals_by_input",
+           "plot_residuals_by_outcome", "residual_dependence", "residual_summary", "residuals_by_input"]
 
 EPSILON = 1e-15
 
@@ -29,6 +30,20 @@ def logloss_residuals(y_true: np.ndarray, probability: np.ndarray) -> np.ndarray
     p = np.clip(np.asarray(probability, dtype=float), EPSILON, 1 - EPSILON)
     y = np.asarray(y_true, dtype=float)
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def residual_dependence(predict: Predict, X: pd.DataFrame, y: Sequence[float], feature: str,
+                        grid: Sequence[float]) -> pd.Series:
+    """Partial dependence of the residuals: the mean logloss residual against the real outcomes
+    ``y`` with ``feature`` set to each grid value for every row of ``X`` (one ``predict`` call).
+
+    >>> predict = lambda f: f["x"].to_numpy()
+    >>> residual_dependence(predict, pd.DataFrame({"x": [0.5, 0.5]}), [1, 0], "x", [0.5]).round(4).tolist()
+    [0.6931]
+    """
+    curves = ice_curves(predict, X, feature, grid)
+    losses = logloss_residuals(np.asarray(y, dtype=float)[:, None], curves.to_numpy())
+    return pd.Series(losses.mean(axis=0), index=curves.columns, name="mean logloss residual")
 
 
 def residual_summary(residual: pd.Series, by: pd.Series, bins: int | None = None) -> pd.DataFrame:
@@ -109,4 +124,26 @@ def plot_residuals_by_input(tables: Mapping[str, pd.DataFrame], overall: float,
     figure.suptitle(f"Mean residual by group (n = test rows in the group); dashed line: overall "
                     f"mean {overall:.3f}", fontsize=10)
     figure.tight_layout()
+    return figure
+
+
+def plot_residual_dependence(curves: Mapping[str, pd.Series], real: float, ranges: pd.DataFrame,
+                             columns: int = 2) -> Figure:
+    """One panel per input: the partial dependence of the residuals (from
+    ``residual_dependence``) against the mean residual at the real values (dashed), with the
+    region outside the training range (``ranges``: columns ``min`` and ``max``) shaded."""
+    figure, grid = panel_grid(len(curves), columns, (6, 2.6), sharey=True)
+    for axes, (name, curve) in zip(grid.ravel(), curves.items()):
+        x = curve.index.to_numpy(dtype=float)
+        axes.plot(x, curve.to_numpy(), color=RISK_UP, marker=".", label="everyone set to this value")
+        axes.axhline(real, color=NEUTRAL, linestyle="--", linewidth=1, label="everyone at their real value")
+        axes.axvspan(x.min(), ranges.loc[name, "min"], color=RISK_UP, alpha=0.08, zorder=0)
+        axes.axvspan(ranges.loc[name, "max"], x.max(), color=RISK_UP, alpha=0.08, zorder=0,
+                     label="outside training data")
+        axes.set(xlabel=name, xlim=(x.min(), x.max()))
+    for axes in grid[:, 0]:
+        axes.set_ylabel("mean logloss residual")
+    handles, names = grid[0, 0].get_legend_handles_labels()
+    figure.legend(handles, names, loc="lower center", ncol=len(names), fontsize=8)
+    figure.tight_layout(rect=(0, 0.07, 1, 1))
     return figure

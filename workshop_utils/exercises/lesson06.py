@@ -1,5 +1,5 @@
 """Lesson 06's exercises (debugging with sensitivity analysis): one step of the adversarial search,
-an out-of-range assertion, and the share of decisions a blank input changes; two concept
+an out-of-range assertion, and the share of decisions a blank input changes; three concept
 questions and a written question.
 
 Each exercise's cases are judged against numpy, pandas, scikit-learn or a closed form, never
@@ -23,7 +23,8 @@ import pandas as pd
 from workshop_utils import attacks, guards
 from workshop_utils.exercises.engine import Case, Exercise, Question, Written, close
 
-__all__ = ["EXERCISES", "LESSON", "best_change", "decision_change", "outside", "q_aim", "q_blank", "written"]
+__all__ = ["EXERCISES", "LESSON", "best_change", "decision_change", "outside", "q_aim", "q_blank", "q_tamper",
+           "written"]
 
 LESSON = "06_debugging_sensitivity"
 
@@ -302,16 +303,25 @@ decision_change = Exercise(
 # -- concept questions ----------------------------------------------------------------------------------
 
 q_aim = Question.choice(LESSON, "q1_aim", "Why aim the search with local Shapley values", """
-(b) an input the model hardly uses cannot move the probability by 0.10 with a small change; local Shapley
-    values point at the inputs that can, customer by customer.
-(a) the amounts may move too: by half or all of 10 % of themselves (at least NT$1,000), inside the training
-    range; the search tried those changes and 148 decisions did flip.
+(b) an input the model hardly uses barely moves the probability when it changes a little; local Shapley
+    values point at the amounts that can move it, customer by customer.
+(a) every amount may move by half or all of 10 % of itself (at least NT$1,000), so a large bill may move
+    further than NT$1,000; the budget is the same rule for both searches.
 (c) both searches used the same cutoff and the same budget; only the probed inputs differed.
 (d) the search never leaves the training range, and Shapley values are not what moves a score: the model is.
     The weakest inputs barely move it anywhere.
 """)
 
-q_blank = Question.choice(LESSON, "q2_blank", "What the model does with a blank PAY_0", """
+q_tamper = Question.choice(LESSON, "q2_tamper", "Why a PAY_0 step is a tampering risk, not an adversarial example", """
+(b) a month more or less delay is a real change in behaviour and the model's jump there is calibrated
+    (lesson 7): the risk is someone falsifying the field, which data controls must stop.
+(a) the count is of flips that moved the probability by at least 0.10, the same size as an adversarial
+    example's; size is not what sets them apart.
+(c) the search stays inside the training range for PAY_0 as for every input; the range is not the reason.
+(d) PAY_0 is the input the model leans on most; these flips happen precisely because it uses it.
+""")
+
+q_blank = Question.choice(LESSON, "q3_blank", "What the model does with a blank PAY_0", """
 (c) with no missing values in training, every split sends a blank to its default side, here always the
     high-value side: a blank PAY_0 is scored like a very late payment.
 (a) XGBoost scores the row anyway; refusing a row is what the guards of section 6 add.
@@ -320,7 +330,7 @@ q_blank = Question.choice(LESSON, "q2_blank", "What the model does with a blank 
     0.328.
 """)
 
-EXERCISES = [written, best_change, q_aim, q_blank, outside, decision_change]
+EXERCISES = [written, best_change, q_aim, q_tamper, q_blank, outside, decision_change]
 """Every exercise of the lesson, in the order the notebook asks them (for ``workshop progress``)."""
 
 
