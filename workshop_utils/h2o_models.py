@@ -133,15 +133,14 @@ def h2o_cross_validated_predictions(frame: pd.DataFrame, folds: Sequence[int], i
                                     progress: str | None = None, **overrides: object) -> np.ndarray:
     """Out-of-fold probabilities of an H2O GBM (``GBM_PARAMS`` with ``overrides``) with a FIXED
     number of trees and no early stopping, so a held-out fold is only ever scored, never used to
-    choose anything. ``frame`` is uploaded once, with its fold numbers, and sliced inside H2O;
+    choose anything. ``frame`` is uploaded once, its fold numbers with it, and sliced inside H2O;
     each fold's model is removed once it has scored. ``progress`` (a label) shows a progress bar.
 
     >>> oof = h2o_cross_validated_predictions(pool, folds, inputs, target, ntrees=90)  # doctest: +SKIP
     """
     params = gbm_params(constraints, **{**overrides, "ntrees": int(ntrees), "stopping_rounds": 0,
                                         "score_tree_interval": int(ntrees)})
-    uploaded = to_h2o(frame, inputs, target)
-    uploaded["fold"] = h2o.H2OFrame(pd.DataFrame({"fold": np.asarray(folds).astype(float)}))
+    uploaded = to_h2o(frame.assign(fold=np.asarray(folds).astype(float)), [*inputs, "fold"], target)
     out = np.full(len(frame), np.nan)
     for number, held in each_fold(folds, progress):
         model = H2OGradientBoostingEstimator(**params)
