@@ -423,7 +423,8 @@ def start_h2o(max_mem: str | None = None, nthreads: int = THREADS, progress: boo
     ``max_mem`` caps the JVM heap ("2G", "1500M"); default ``$WORKSHOP_H2O_MAX_MEM`` or "2G".
     Progress bars stay off unless ``progress=True``; ``verbose`` prints one line. ``poll_seconds``
     (e.g. 0.1) checks on every H2O job that often instead of h2o's slower schedule: the same
-    results, sooner. A second call returns the running cluster's connection. Raises :class:`JavaNotFoundError` without Java.
+    results, sooner. A second call returns the running cluster's connection. Raises
+    :class:`JavaNotFoundError` without Java.
 
     >>> conn = start_h2o(max_mem="1G")  # doctest: +SKIP
     >>> h2o.H2OFrame({"x": [1, 2, 3]}).nrow  # doctest: +SKIP
