@@ -40,9 +40,12 @@ GBM_PARAMS: dict[str, object] = {
     "stopping_metric": "AUC",
     "stopping_tolerance": 1e-4,
     "score_tree_interval": 5,
+    "gainslift_bins": -1,
     "seed": SEED,
 }
-"""Settings for the lessons' H2O GBMs: shallow trees, slow learning, early stopping on AUC."""
+"""Settings for the lessons' H2O GBMs: shallow trees, slow learning, early stopping on AUC;
+``gainslift_bins=-1`` is H2O's default (a gains/lift table at every scoring round), written out
+so a lesson that never reads the table can turn it off (0) without changing a prediction."""
 
 
 def to_h2o(frame: pd.DataFrame, columns: Sequence[str], target: str | None = None) -> h2o.H2OFrame:
@@ -133,15 +136,14 @@ def h2o_cross_validated_predictions(frame: pd.DataFrame, folds: Sequence[int], i
                                     progress: str | None = None, **overrides: object) -> np.ndarray:
     """Out-of-fold probabilities of an H2O GBM (``GBM_PARAMS`` with ``overrides``) with a FIXED
     number of trees and no early stopping, so a held-out fold is only ever scored, never used to
-    choose anything. ``frame`` is uploaded once, with its fold numbers, and sliced inside H2O;
+    choose anything. ``frame`` is uploaded once, its fold numbers with it, and sliced inside H2O;
     each fold's model is removed once it has scored. ``progress`` (a label) shows a progress bar.
 
     >>> oof = h2o_cross_validated_predictions(pool, folds, inputs, target, ntrees=90)  # doctest: +SKIP
     """
     params = gbm_params(constraints, **{**overrides, "ntrees": int(ntrees), "stopping_rounds": 0,
                                         "score_tree_interval": int(ntrees)})
-    uploaded = to_h2o(frame, inputs, target)
-    uploaded["fold"] = h2o.H2OFrame(pd.DataFrame({"fold": np.asarray(folds).astype(float)}))
+    uploaded = to_h2o(frame.assign(fold=np.asarray(folds).astype(float)), [*inputs, "fold"], target)
     out = np.full(len(frame), np.nan)
     for number, held in each_fold(folds, progress):
         model = H2OGradientBoostingEstimator(**params)

@@ -32,6 +32,12 @@ How the JVM ends:
 * The JVM runs in its own session, so interrupting a notebook cell (SIGINT to the kernel's
   process group) does not kill the cluster.
 
+``start_h2o(poll_seconds=0.1)`` makes the client ask whether an H2O job (a parse, a model, a
+prediction) has finished every 0.1 s. h2o's own schedule waits at least 0.2 s and up to 1.5 s (a
+fifth of the job's age so far) between checks, so every job ended on average a few tenths of a
+second after H2O had finished it: seconds, in a notebook of some thirty jobs (lesson 8 measured
+it). The results are the same; each check is one small REST request.
+
 ``-XX:+ExitOnOutOfMemoryError`` is deliberately not used: H2O's memory manager catches
 ``OutOfMemoryError`` while allocating, frees or spills its cache and retries; the flag would turn
 that recovery into a crash.
@@ -63,7 +69,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import h2o
+import h2o.job
 from h2o.backend import H2OConnection
+from h2o.utils.progressbar import ProgressBar
 
 from workshop_utils import THREADS
 from workshop_utils.memory_sizes import parse_size
@@ -243,6 +251,33 @@ def _h2o_jar() -> str:
     return jar
 
 
+def _polling_every(seconds: float) -> type[ProgressBar]:
+    """h2o's job progress bar (hidden in the lessons), asking about its job every ``seconds``.
+
+    >>> _polling_every(0.1)(hidden=True)._guess_next_poll_interval()
+    0.1
+    """
+
+    class BriskPolling(ProgressBar):
+        MIN_PROGRESS_CHECK_INTERVAL = seconds
+
+        def _guess_next_poll_interval(self) -> float:
+            return seconds
+
+    return BriskPolling
+
+
+def _set_polling(seconds: float | None) -> None:
+    """Make every later H2O job poll every ``seconds`` (None: h2o's own schedule again).
+
+    >>> _set_polling(0.1); h2o.job.ProgressBar.MIN_PROGRESS_CHECK_INTERVAL
+    0.1
+    >>> _set_polling(None); h2o.job.ProgressBar is ProgressBar
+    True
+    """
+    h2o.job.ProgressBar = ProgressBar if seconds is None else _polling_every(seconds)
+
+
 # ---------------------------------------------------------------------------------------------
 # Ports and the JVM process
 # ---------------------------------------------------------------------------------------------
@@ -382,12 +417,14 @@ def _wait_until_up(process: subprocess.Popen, port: int, name: str, timeout: flo
 # ---------------------------------------------------------------------------------------------
 
 def start_h2o(max_mem: str | None = None, nthreads: int = THREADS, progress: bool = False,
-              verbose: bool = True, timeout: float = 90.0) -> H2OConnection:
+              verbose: bool = True, timeout: float = 90.0, poll_seconds: float | None = None) -> H2OConnection:
     """Start (once per process) a private H2O cluster on a free port and connect ``h2o`` to it.
 
     ``max_mem`` caps the JVM heap ("2G", "1500M"); default ``$WORKSHOP_H2O_MAX_MEM`` or "2G".
-    Progress bars stay off unless ``progress=True``; ``verbose`` prints one line. A second call
-    returns the running cluster's connection. Raises :class:`JavaNotFoundError` without Java.
+    Progress bars stay off unless ``progress=True``; ``verbose`` prints one line. ``poll_seconds``
+    (e.g. 0.1) checks on every H2O job that often instead of h2o's slower schedule: the same
+    results, sooner. A second call returns the running cluster's connection. Raises
+    :class:`JavaNotFoundError` without Java.
 
     >>> conn = start_h2o(max_mem="1G")  # doctest: +SKIP
     >>> h2o.H2OFrame({"x": [1, 2, 3]}).nrow  # doctest: +SKIP
@@ -397,11 +434,14 @@ def start_h2o(max_mem: str | None = None, nthreads: int = THREADS, progress: boo
     mem = _resolve_max_mem(max_mem)
     if isinstance(nthreads, bool) or not isinstance(nthreads, int) or nthreads < 1:
         raise ValueError(f"nthreads={nthreads!r} must be a positive whole number.")
+    if poll_seconds is not None and not 0.01 <= poll_seconds <= 5:
+        raise ValueError(f"poll_seconds={poll_seconds!r} must lie between 0.01 and 5 (or be None).")
     with _lock:
         if progress:
             h2o.show_progress()
         else:
             h2o.no_progress()
+        _set_polling(poll_seconds)
         if _session is not None and _session.owner_pid == os.getpid():
             if _session.process.poll() is None and _session.connection.connected:
                 if (mem, nthreads) != (_session.max_mem, _session.nthreads):
@@ -468,3 +508,4 @@ def stop_h2o() -> None:
             pass
         _terminate(session.process)
         shutil.rmtree(session.tmpdir, ignore_errors=True)
+        _set_polling(None)
