@@ -29,8 +29,6 @@ TRANSPARENCY = {"glm": "high", "mgbm": "medium", "gbm": "low"}
 """How directly a reviewer can read each rung: one signed coefficient per input (high); monotone
 trees that need Shapley values and partial dependence to read (medium); free trees (low)."""
 
-GBM_OVERRIDES: dict[str, object] = {"learn_rate": 0.1, "gainslift_bins": 0}
+GBM_OVERRIDES: dict[str, object] = {"learn_rate": 0.1}
 """Changes to ``h2o_models.GBM_PARAMS`` for this lesson's GBMs: twice the course's learning rate,
-so early stopping keeps fewer trees and cross-validating two GBMs fits the time budget; and no
-gains/lift table, which H2O would otherwise build at every scoring round (every five trees) and
-the lesson never reads: the same trees and predictions, sooner."""
+so early stopping keeps fewer trees and cross-validating two GBMs fits the time budget."""
