@@ -32,12 +32,14 @@ How the JVM ends:
 * The JVM runs in its own session, so interrupting a notebook cell (SIGINT to the kernel's
   process group) does not kill the cluster.
 
-``start_h2o()`` makes the client ask whether an H2O job (a parse, a model, a prediction) has
-finished every ``POLL_SECONDS`` (0.1 s; ``poll_seconds=None`` restores h2o's own schedule). h2o's
-own schedule waits at least 0.2 s and up to 1.5 s (a fifth of the job's age so far) between
-checks, so every job ended on average a few tenths of a second after H2O had finished it:
-seconds, in a notebook of some thirty jobs (lesson 8 measured it). The results are the same;
-each check is one small REST request.
+``start_h2o(poll_seconds=0.1)`` makes the client ask whether an H2O job (a parse, a model, a
+prediction) has finished every 0.1 s. h2o's own schedule waits at least 0.2 s and up to 1.5 s (a
+fifth of the job's age so far) between checks, so a job ends on average a few tenths of a second
+after H2O has finished it. Each check costs a REST request on both sides, though, and on two
+cores that CPU comes out of long jobs: measured on 2026-12-01, lesson 3 (a few long jobs) took
+45.0 and 44.9 s with h2o's schedule against 48.8 and 49.1 s at 0.1 s, while lesson 8 (some thirty
+short jobs) spent 4.5 to 6 s waiting on finished jobs with h2o's schedule and 1.2 to 1.6 s at
+0.1 s. So it is off by default, and lesson 8 turns it on.
 
 ``-XX:+ExitOnOutOfMemoryError`` is deliberately not used: H2O's memory manager catches
 ``OutOfMemoryError`` while allocating, frees or spills its cache and retries; the flag would turn
@@ -252,10 +254,6 @@ def _h2o_jar() -> str:
     return jar
 
 
-POLL_SECONDS = 0.1
-"""How often the client asks whether an H2O job is done (h2o's own schedule waits 0.2 to 1.5 s)."""
-
-
 def _polling_every(seconds: float) -> type[ProgressBar]:
     """h2o's job progress bar (hidden in the lessons), asking about its job every ``seconds``.
 
@@ -422,15 +420,14 @@ def _wait_until_up(process: subprocess.Popen, port: int, name: str, timeout: flo
 # ---------------------------------------------------------------------------------------------
 
 def start_h2o(max_mem: str | None = None, nthreads: int = THREADS, progress: bool = False,
-              verbose: bool = True, timeout: float = 90.0,
-              poll_seconds: float | None = POLL_SECONDS) -> H2OConnection:
+              verbose: bool = True, timeout: float = 90.0, poll_seconds: float | None = None) -> H2OConnection:
     """Start (once per process) a private H2O cluster on a free port and connect ``h2o`` to it.
 
     ``max_mem`` caps the JVM heap ("2G", "1500M"); default ``$WORKSHOP_H2O_MAX_MEM`` or "2G".
     Progress bars stay off unless ``progress=True``; ``verbose`` prints one line. ``poll_seconds``
-    checks on every H2O job that often instead of h2o's slower schedule (None keeps h2o's): the
-    same results, sooner. A second call returns the running cluster's connection. Raises
-    :class:`JavaNotFoundError` without Java.
+    (e.g. 0.1) checks on every H2O job that often instead of h2o's schedule: the same results,
+    sooner for many short jobs, later for a few long ones (see the module's notes). A second call
+    returns the running cluster's connection. Raises :class:`JavaNotFoundError` without Java.
 
     >>> conn = start_h2o(max_mem="1G")  # doctest: +SKIP
     >>> h2o.H2OFrame({"x": [1, 2, 3]}).nrow  # doctest: +SKIP
