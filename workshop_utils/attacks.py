@@ -31,7 +31,7 @@ from workshop_utils import SEED
 from workshop_utils.cutoffs import best_f1_cutoff, decide, flipped
 from workshop_utils.data import BILL_AMOUNTS, EDUCATION_CODES, MARRIAGE_CODES, PAY_AMOUNTS, PAY_STATUS
 from workshop_utils.pdp import Predict, make_grid, score_versions
-from workshop_utils.plots import RISK_DOWN, RISK_UP, panel_grid, plot_pd_ice, plt
+from workshop_utils.plots import RISK_DOWN, RISK_UP, panel_grid, plot_pd_ice, plt, shade_outside_range
 from workshop_utils.shapley import BIAS
 
 __all__ = ["AMOUNTS", "AMOUNT_FLOOR", "AMOUNT_SHARE", "BIG_MOVE", "DEMOGRAPHIC_CHANGES", "ODD_RULES",
@@ -394,10 +394,7 @@ def plot_extended_ice(curves: dict[str, tuple[pd.Series, pd.DataFrame]], data: p
     for axes, (name, (pd_curve, ice)) in zip(grid.ravel(), curves.items()):
         plot_pd_ice(pd_curve, ice, data[name], labels, axes, legend=False)
         x = pd_curve.index.to_numpy(dtype=float)
-        low, high = ranges.loc[name, "min"], ranges.loc[name, "max"]
-        axes.axvspan(x.min(), low, color=RISK_UP, alpha=0.08, zorder=0)
-        axes.axvspan(high, x.max(), color=RISK_UP, alpha=0.08, zorder=0, label="outside training data")
-        axes.set_xlim(x.min(), x.max())
+        shade_outside_range(axes, x, ranges.loc[name, "min"], ranges.loc[name, "max"])
     handles, names = grid[0, 0].get_legend_handles_labels()
     figure.legend(handles, names, loc="lower center", ncol=min(len(names), 4), fontsize=8)
     figure.tight_layout(rect=(0, 0.04 + 0.03 * int(np.ceil(len(names) / 4)) / len(grid), 1, 1))

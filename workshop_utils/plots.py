@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 __all__ = ["NEUTRAL", "RISK_DOWN", "RISK_UP", "panel_grid", "plot_importance", "plot_pd_ice",
-           "plot_pd_ice_grid", "plot_reason_codes", "plt"]
+           "plot_pd_ice_grid", "plot_reason_codes", "plt", "shade_outside_range"]
 
 RISK_UP, RISK_DOWN = "#c0392b", "#2471a3"
 """Red where the risk of default rises, blue where it falls."""
@@ -105,3 +105,11 @@ def plot_reason_codes(codes: pd.DataFrame, title: str) -> Figure:
     axes.set(title=title, xlabel="Shapley contribution to the log-odds of default")
     figure.tight_layout()
     return figure
+
+
+def shade_outside_range(axes: plt.Axes, x: np.ndarray, low: float, high: float) -> None:
+    """Shade the parts of ``axes`` from ``x``'s smallest value up to ``low`` and from ``high``
+    to its largest (where the model never saw data), and fit the x axis to ``x``."""
+    axes.axvspan(x.min(), low, color=RISK_UP, alpha=0.08, zorder=0)
+    axes.axvspan(high, x.max(), color=RISK_UP, alpha=0.08, zorder=0, label="outside training data")
+    axes.set_xlim(x.min(), x.max())

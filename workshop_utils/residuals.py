@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from workshop_utils.pdp import Predict, ice_curves
-from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid, plt
+from workshop_utils.plots import NEUTRAL, RISK_DOWN, RISK_UP, panel_grid, plt, shade_outside_range
 
 __all__ = ["EPSILON", "logloss_residuals", "plot_residual_dependence", "plot_residuals_by_input",
            "plot_residuals_by_outcome", "residual_dependence", "residual_summary", "residuals_by_input"]
@@ -137,10 +137,8 @@ def plot_residual_dependence(curves: Mapping[str, pd.Series], real: float, range
         x = curve.index.to_numpy(dtype=float)
         axes.plot(x, curve.to_numpy(), color=RISK_UP, marker=".", label="everyone set to this value")
         axes.axhline(real, color=NEUTRAL, linestyle="--", linewidth=1, label="everyone at their real value")
-        axes.axvspan(x.min(), ranges.loc[name, "min"], color=RISK_UP, alpha=0.08, zorder=0)
-        axes.axvspan(ranges.loc[name, "max"], x.max(), color=RISK_UP, alpha=0.08, zorder=0,
-                     label="outside training data")
-        axes.set(xlabel=name, xlim=(x.min(), x.max()))
+        shade_outside_range(axes, x, ranges.loc[name, "min"], ranges.loc[name, "max"])
+        axes.set_xlabel(name)
     for axes in grid[:, 0]:
         axes.set_ylabel("mean logloss residual")
     handles, names = grid[0, 0].get_legend_handles_labels()
